@@ -1,0 +1,48 @@
+"""SIPAS measurement service: the Flask application factory."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from survey import config, db
+from survey.paths import templates_dir
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Create and configure the application; nothing is read at import time."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(templates_dir()),
+        static_folder="static",
+    )
+    app.config.from_mapping(config.from_environment(Path(app.instance_path), test_config))
+    register_extensions(app)
+    register_blueprints(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    """Database, CSRF, translations, security headers, error pages."""
+    from survey import errors, i18n, security
+
+    db.init_app(app)
+    security.init_app(app)
+    i18n.init_app(app)
+    errors.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    """Mount each feature: the citizen form first, then staff-facing parts."""
+    from survey.citizen import bp as citizen_bp
+
+    app.register_blueprint(citizen_bp)
+
+
+def register_commands(app: Flask) -> None:
+    """Add the project's own commands to the `sipas` command line."""
+    from survey.commands import register
+
+    register(app)

@@ -1,0 +1,1 @@
+"""The catalogue: units, fields, services and counters (service points)."""

@@ -1,0 +1,74 @@
+"""Writes to the catalogue. Idempotent upserts keyed by stable codes."""
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from survey.models import Field, Service, ServicePoint, Unit
+from survey.models.catalogue import new_token
+
+
+def upsert_unit(s: Session, code: str, name: str, kind: str, parent: Unit | None = None) -> Unit:
+    """Create the unit or update its name and parent."""
+    unit = s.scalar(select(Unit).where(Unit.code == code))
+    if unit is None:
+        unit = Unit(code=code, name=name, kind=kind, parent=parent)
+        s.add(unit)
+    else:
+        unit.name, unit.kind, unit.parent = name, kind, parent
+    s.flush()
+    return unit
+
+
+def upsert_field(s: Session, code: str, name: str) -> Field:
+    """Create the field or update its name."""
+    field = s.scalar(select(Field).where(Field.code == code))
+    if field is None:
+        field = Field(code=code, name=name)
+        s.add(field)
+    else:
+        field.name = name
+    s.flush()
+    return field
+
+
+def upsert_service(s: Session, code: str, name: str, field: Field) -> Service:
+    """Create the procedure or update it; the national code is the key."""
+    service = s.scalar(select(Service).where(Service.code == code))
+    if service is None:
+        service = Service(code=code, name=name, field=field)
+        s.add(service)
+    else:
+        service.name, service.field = name, field
+    s.flush()
+    return service
+
+
+def upsert_service_point(s: Session, unit: Unit, name: str, services: list[Service]) -> ServicePoint:
+    """Create the counter or update the services it offers; its token is kept."""
+    point = s.scalar(
+        select(ServicePoint).where(ServicePoint.unit_id == unit.id, ServicePoint.name == name)
+    )
+    if point is None:
+        point = ServicePoint(unit=unit, name=name, token=new_token())
+        s.add(point)
+    point.services = list(services)
+    s.flush()
+    return point
+
+
+def rotate_token(point: ServicePoint) -> str:
+    """Give the counter a new QR token; the old printed QR stops working."""
+    point.token = new_token()
+    return point.token
+
+
+def revoke_token(point: ServicePoint) -> None:
+    """Revoke the counter's QR token: its URL answers 404 until rotated."""
+    point.token = None
+
+
+def register_kiosk(point: ServicePoint) -> str:
+    """Issue (or replace) the secret that turns a counter tablet into a kiosk."""
+    point.kiosk_token = new_token()
+    return point.kiosk_token

@@ -1,0 +1,124 @@
+"""Citizen routes: open the form from a QR token, submit, thank."""
+from __future__ import annotations
+
+import uuid
+
+from flask import abort, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError, validate_csrf
+from sqlalchemy import select
+from wtforms.validators import ValidationError
+
+from survey import db
+from survey.catalogue.queries import point_by_kiosk_token, point_by_token
+from survey.citizen import bp
+from survey.citizen.operations import record_response
+from survey.citizen.submission import Submission, parse
+from survey.models import Service, ServicePoint
+from survey.questionnaire.sync import DEFAULT, ensure_row
+from survey.questionnaire.loader import shipped
+from survey.security import csrf
+
+csrf.exempt(bp)  # checked in _submit, so a stale token re-shows the answers instead of an error page
+
+KIOSK_IDLE_SECONDS = 90
+
+
+def _questionnaire():
+    return shipped()[DEFAULT]
+
+
+def _preset(point: ServicePoint, service_code: str | None) -> Service | None:
+    if service_code is None:
+        return None
+    service = next((v for v in point.services if v.code == service_code), None)
+    if service is None:
+        abort(404)
+    return service
+
+
+def _render(point: ServicePoint, preset: Service | None, sub: Submission | None,
+            kiosk_token: str | None = None, status: int = 200):
+    q = _questionnaire()
+    page = render_template(
+        "citizen/form.html",
+        q=q,
+        point=point,
+        preset=preset,
+        services=point.services,
+        sub=sub or Submission(),
+        submission_key=uuid.uuid4().hex if sub is None or sub.submission_key is None else sub.submission_key,
+        kiosk_token=kiosk_token,
+        kiosk_idle=KIOSK_IDLE_SECONDS,
+    )
+    return page, status
+
+
+def _submit(point: ServicePoint, preset: Service | None, channel: str, kiosk_token: str | None = None):
+    q = _questionnaire()
+    sub = parse(request.form, q, {v.code for v in point.services}, preset.code if preset else None)
+    try:
+        validate_csrf(request.form.get("csrf_token"))
+    except (ValidationError, CSRFError):
+        sub.errors["_form"] = _("Phiên làm việc đã hết hạn. Các câu trả lời vẫn được giữ, vui lòng bấm Gửi lại.")
+    if not sub.ok:
+        return _render(point, preset, sub, kiosk_token, status=400)
+    thanks = url_for("citizen.kiosk_thanks", kiosk_token=kiosk_token) if kiosk_token else url_for("citizen.thanks")
+    if sub.honeypot:
+        # A bot filled the hidden field: look successful, store nothing.
+        return redirect(thanks, code=303)
+    s = db.session()
+    service = s.scalar(select(Service).where(Service.code == sub.service_code))
+    record_response(
+        s,
+        questionnaire=ensure_row(s, q),
+        point=point,
+        unit_id=point.unit_id,
+        service=service,
+        channel=channel,
+        answers=sub.answers,
+        comment=sub.comment,
+        submission_key=sub.submission_key,
+    )
+    return redirect(thanks, code=303)
+
+
+@bp.route("/s/<token>", methods=["GET", "POST"])
+@bp.route("/s/<token>/<service_code>", methods=["GET", "POST"])
+def form(token: str, service_code: str | None = None):
+    """Show the questionnaire for a counter's QR, or take its submission."""
+    point = point_by_token(db.session(), token)
+    if point is None:
+        abort(404)
+    preset = _preset(point, service_code)
+    if preset is None and len(point.services) == 1:
+        preset = point.services[0]
+    if request.method == "POST":
+        return _submit(point, preset, "qr")
+    return _render(point, preset, None)
+
+
+@bp.route("/k/<kiosk_token>", methods=["GET", "POST"])
+def kiosk(kiosk_token: str):
+    """The same form on a registered counter tablet, recorded as channel 'kiosk'."""
+    point = point_by_kiosk_token(db.session(), kiosk_token)
+    if point is None:
+        abort(404)
+    preset = point.services[0] if len(point.services) == 1 else None
+    if request.method == "POST":
+        return _submit(point, preset, "kiosk", kiosk_token)
+    return _render(point, preset, None, kiosk_token)
+
+
+@bp.get("/cam-on")
+def thanks():
+    """Thank the citizen (after Post/Redirect/Get, so a reload sends nothing)."""
+    return render_template("citizen/thanks.html", again_url=None)
+
+
+@bp.get("/k/<kiosk_token>/cam-on")
+def kiosk_thanks(kiosk_token: str):
+    """Thank, then return the tablet to a fresh form."""
+    if point_by_kiosk_token(db.session(), kiosk_token) is None:
+        abort(404)
+    return render_template("citizen/thanks.html", again_url=url_for("citizen.kiosk", kiosk_token=kiosk_token))

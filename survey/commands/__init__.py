@@ -1,0 +1,12 @@
+"""Command-line groups of the `sipas` command, one module per concern."""
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register(app: Flask) -> None:
+    """Attach every command group to the app's CLI."""
+    from survey.commands import database, demo, qr, serve, stats
+
+    for module in (database, demo, qr, serve, stats):
+        module.register(app)

@@ -1,0 +1,60 @@
+"""`sipas db …`: Alembic migrations, with the URL taken from the app's settings."""
+from __future__ import annotations
+
+import click
+from alembic import command
+from alembic.config import Config
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from survey.paths import migrations_dir
+
+db_cli = AppGroup("db", help="Create and migrate the database schema.")
+
+
+def alembic_config(url: str | None = None) -> Config:
+    """Build the Alembic configuration; the app's DATABASE_URL is the one source."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(migrations_dir()))
+    # '%' is Alembic's interpolation character; a password may contain it.
+    cfg.set_main_option("sqlalchemy.url", (url or current_app.config["DATABASE_URL"]).replace("%", "%%"))
+    return cfg
+
+
+@db_cli.command("upgrade")
+@click.argument("revision", default="head")
+def upgrade(revision: str) -> None:
+    """Migrate the database up to REVISION (default: the newest)."""
+    command.upgrade(alembic_config(), revision)
+    click.echo(f"Database at {revision}.")
+
+
+@db_cli.command("downgrade")
+@click.argument("revision")
+def downgrade(revision: str) -> None:
+    """Migrate the database down to REVISION."""
+    command.downgrade(alembic_config(), revision)
+
+
+@db_cli.command("current")
+def current() -> None:
+    """Show the database's revision."""
+    command.current(alembic_config(), verbose=False)
+
+
+@db_cli.command("check")
+def check() -> None:
+    """Fail if the models differ from what the migrations create."""
+    command.check(alembic_config())
+
+
+@db_cli.command("revision")
+@click.option("-m", "--message", required=True)
+@click.option("--autogenerate", is_flag=True)
+def revision(message: str, autogenerate: bool) -> None:
+    """Write a new migration script."""
+    command.revision(alembic_config(), message=message, autogenerate=autogenerate)
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(db_cli)

@@ -1,0 +1,33 @@
+"""`sipas demo seed`: an idempotent demo commune to try the service with."""
+from __future__ import annotations
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from survey import db, demo, qr
+from survey.links import survey_url
+from survey.questionnaire.sync import sync_shipped
+
+demo_cli = AppGroup("demo", help="Demo data.")
+
+
+@demo_cli.command("seed")
+@click.option("--quiet", is_flag=True, help="Do not print the survey URLs and QR codes.")
+def seed(quiet: bool) -> None:
+    """Create or refresh the demo commune, its counters and procedures."""
+    s = db.session()
+    sync_shipped(s)
+    commune, points = demo.seed(s)
+    s.commit()
+    click.echo(f"Demo ready: {commune.name}, {commune.parent.name} ({len(points)} counters).")
+    if quiet:
+        return
+    for point in points:
+        url = survey_url(point)
+        click.echo(f"\n{point.name}\n  {url}")
+        click.echo(qr.terminal(url))
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(demo_cli)

@@ -1,0 +1,47 @@
+"""`sipas serve`: run the service under gunicorn, the production WSGI server."""
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app
+from gunicorn.app.base import BaseApplication
+
+
+class _Gunicorn(BaseApplication):
+    def __init__(self, options: dict):
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self):
+        # Each worker builds its own app (and database pool) after the fork.
+        from survey import create_app
+
+        return create_app()
+
+
+@click.command("serve")
+@click.option("--host", default="0.0.0.0", show_default=True)
+@click.option("--port", type=int, help="Default: $PORT or 5000.")
+@click.option("--workers", type=int, default=2, show_default=True)
+@click.option("--threads", type=int, default=4, show_default=True)
+def serve(host: str, port: int | None, workers: int, threads: int) -> None:
+    """Serve the application with gunicorn."""
+    port = port or current_app.config["PORT"]
+    click.echo(f"Serving on http://{host}:{port}/ (Ctrl+C to stop)")
+    _Gunicorn({
+        "bind": f"{host}:{port}",
+        "workers": workers,
+        "threads": threads,
+        "worker_class": "gthread",
+        "accesslog": "-",
+        # Access logs must not keep citizens' IP addresses (privacy).
+        "access_log_format": '"%(r)s" %(s)s %(b)s %(M)sms',
+        "timeout": 30,
+    }).run()
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(serve)

@@ -1,0 +1,94 @@
+"""Read settings from the environment; refuse to start without the required ones."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+class ConfigError(RuntimeError):
+    """A required setting is missing or invalid."""
+
+
+def _secret_key(instance_path: Path, production: bool) -> str:
+    key = os.environ.get("SECRET_KEY")
+    if key:
+        return key
+    if production:
+        raise ConfigError(
+            "SECRET_KEY is not set. In production (SIPAS_ENV=production) the "
+            "service refuses to start without it: sessions and CSRF tokens "
+            "would otherwise change at every restart. Generate one with\n"
+            "  python -c 'import secrets; print(secrets.token_urlsafe(48))'\n"
+            "and export it as SECRET_KEY."
+        )
+    # Development: generate once and keep it, so logins survive restarts.
+    path = instance_path / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be a whole number, got {raw!r}") from exc
+
+
+def from_environment(instance_path: Path, overrides: dict | None = None) -> dict:
+    """Build the Flask config mapping from environment variables.
+
+    Keys given in ``overrides`` (tests) are not read from the environment, so
+    a test never writes a secret key into the real instance folder.
+    """
+    overrides = overrides or {}
+    production = overrides.get(
+        "SIPAS_PRODUCTION", os.environ.get("SIPAS_ENV", "development") == "production"
+    )
+    database_url = overrides.get("DATABASE_URL") or os.environ.get("DATABASE_URL") or (
+        f"sqlite:///{instance_path / 'sipas.sqlite3'}"
+    )
+    secret = overrides.get("SECRET_KEY") or _secret_key(instance_path, production)
+    settings = {
+        "SIPAS_PRODUCTION": production,
+        "SECRET_KEY": secret,
+        "DATABASE_URL": database_url,
+        "PORT": _int("PORT", 5000),
+        "REDIS_URL": os.environ.get("REDIS_URL") or None,
+        # The address printed on QR codes; phones must be able to reach it.
+        "SIPAS_BASE_URL": (os.environ.get("SIPAS_BASE_URL") or "").rstrip("/"),
+        "SIPAS_MIN_N": _int("SIPAS_MIN_N", 30),
+        "SIPAS_RETENTION_MONTHS": _int("SIPAS_RETENTION_MONTHS", 24),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        # Imports (catalogue, dossier lists) are the only uploads: 10 MB is
+        # far above a year of one commune's dossiers.
+        "MAX_CONTENT_LENGTH": _int("SIPAS_MAX_UPLOAD_BYTES", 10 * 1024 * 1024),
+        "WTF_CSRF_TIME_LIMIT": None,
+        "BABEL_DEFAULT_LOCALE": "vi",
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
+    }
+    settings.update(overrides)
+    settings["DATABASE_URL"] = normalise_database_url(settings["DATABASE_URL"])
+    return settings
+
+
+def normalise_database_url(url: str) -> str:
+    """Name the driver explicitly: psycopg 3 for PostgreSQL."""
+    # Heroku-style URLs say postgres://; SQLAlchemy wants a driver name.
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url

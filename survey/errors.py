@@ -1,0 +1,43 @@
+"""Friendly error pages in the user's language; never a stack trace."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+log = logging.getLogger(__name__)
+
+
+def _page(status: int, exc: BaseException | None = None):
+    return render_template("errors/error.html", status=status, error=exc), status
+
+
+def _http(exc: HTTPException):
+    return _page(exc.code or 500, exc)
+
+
+def _csrf(exc: CSRFError):
+    # Usually an expired or missing session cookie: tell the citizen to reload.
+    return _page(400, exc)
+
+
+def _database_down(exc: OperationalError):
+    # The database is unreachable: ask to retry rather than fail with a 500.
+    log.error("database unavailable: %s", exc.orig)
+    return _page(503, exc)
+
+
+def _unexpected(exc: Exception):
+    log.exception("unhandled error")
+    return _page(500, InternalServerError())
+
+
+def init_app(app: Flask) -> None:
+    """Register the handlers."""
+    app.register_error_handler(CSRFError, _csrf)
+    app.register_error_handler(HTTPException, _http)
+    app.register_error_handler(OperationalError, _database_down)
+    app.register_error_handler(Exception, _unexpected)

@@ -1,0 +1,22 @@
+"""Vietnamese first, English on request, through Flask-Babel."""
+from __future__ import annotations
+
+from flask import Flask, request, session
+from flask_babel import Babel, get_locale
+
+LOCALES = ("vi", "en")
+
+
+def select_locale() -> str:
+    """Pick the locale: ?lang= (remembered in the session), else Vietnamese."""
+    asked = request.args.get("lang")
+    if asked in LOCALES:
+        session["lang"] = asked
+        return asked
+    return session.get("lang", "vi") if session.get("lang") in LOCALES else "vi"
+
+
+def init_app(app: Flask) -> None:
+    """Attach Babel with the locale selector and the translations folder."""
+    Babel(app, locale_selector=select_locale, default_translation_directories="translations")
+    app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or "vi")

@@ -1,0 +1,18 @@
+"""Database models, one module per concern; import them all so metadata is complete."""
+from survey.models.accounts import AuditEvent, User
+from survey.models.catalogue import Field, Service, ServicePoint, Unit, service_point_service
+from survey.models.responses import Answer, Comment, Questionnaire, Response
+
+__all__ = [
+    "Answer",
+    "AuditEvent",
+    "Comment",
+    "Field",
+    "Questionnaire",
+    "Response",
+    "Service",
+    "ServicePoint",
+    "Unit",
+    "User",
+    "service_point_service",
+]

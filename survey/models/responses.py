@@ -1,0 +1,91 @@
+"""Questionnaire versions, responses and their answers."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, SmallInteger, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from survey.db import Base
+from survey.models.types import BigIntPK, UTCDateTime, utcnow
+
+# How a response reached us (not the transaction's own channel, which is a
+# question of the form): a phone via the counter QR, a counter tablet, a
+# paper form keyed in by staff, or a single-use invitation code.
+RESPONSE_CHANNELS = ("qr", "kiosk", "paper", "invitation")
+
+
+class Questionnaire(Base):
+    """A loaded questionnaire definition; responses point at the exact version."""
+
+    __tablename__ = "questionnaire"
+    __table_args__ = (UniqueConstraint("code", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40))
+    version: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(String(300))
+    # SHA-256 of the definition file: a silently edited file is detected.
+    checksum: Mapped[str] = mapped_column(String(64))
+
+
+class Response(Base):
+    """One submitted questionnaire. Anonymous: no name, contact, IP or user agent."""
+
+    __tablename__ = "response"
+    __table_args__ = (
+        # Dashboards filter by unit and period, then group by service.
+        Index("ix_response_unit_submitted", "unit_id", "submitted_at"),
+        Index("ix_response_service_submitted", "service_id", "submitted_at"),
+        Index("ix_response_point_submitted", "service_point_id", "submitted_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    # Random key issued with the form; a replayed POST hits the unique index
+    # and stores nothing new (double tap, flaky network retry).
+    submission_key: Mapped[str] = mapped_column(String(36), unique=True)
+    questionnaire_id: Mapped[int] = mapped_column(ForeignKey("questionnaire.id"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    service_id: Mapped[int] = mapped_column(ForeignKey("service.id"))
+    service_point_id: Mapped[int | None] = mapped_column(ForeignKey("service_point.id"))
+    channel: Mapped[str] = mapped_column(String(12))
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Suspicious responses are flagged, never deleted; analysis may exclude them.
+    flagged: Mapped[bool] = mapped_column(default=False)
+    flag_reason: Mapped[str | None] = mapped_column(String(200))
+
+    answers: Mapped[list[Answer]] = relationship(
+        back_populates="response", cascade="all, delete-orphan", lazy="selectin"
+    )
+    comment: Mapped[Comment | None] = relationship(
+        back_populates="response", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+
+class Answer(Base):
+    """One item's answer: a scale point, or the number of the chosen option."""
+
+    __tablename__ = "answer"
+
+    response_id: Mapped[int] = mapped_column(
+        BigIntPK, ForeignKey("response.id", ondelete="CASCADE"), primary_key=True
+    )
+    item_code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    value: Mapped[int] = mapped_column(SmallInteger)
+
+    response: Mapped[Response] = relationship(back_populates="answers")
+
+
+class Comment(Base):
+    """The free comment, kept apart so retention can remove it and keep the scores."""
+
+    __tablename__ = "comment"
+
+    response_id: Mapped[int] = mapped_column(
+        BigIntPK, ForeignKey("response.id", ondelete="CASCADE"), primary_key=True
+    )
+    text: Mapped[str] = mapped_column(Text)
+    # An analyst may tag the comment with one of the questionnaire's elements.
+    element_code: Mapped[str | None] = mapped_column(String(8))
+
+    response: Mapped[Response] = relationship(back_populates="comment")

@@ -1,0 +1,42 @@
+"""Keep the questionnaire table in step with the shipped definition files."""
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from survey.models import Questionnaire
+from survey.questionnaire.definition import QuestionnaireDefinition
+from survey.questionnaire.loader import QuestionnaireError, shipped
+
+DEFAULT = ("sipas-dv", "2024.1")
+
+
+def ensure_row(s: Session, definition: QuestionnaireDefinition) -> Questionnaire:
+    """Return the database row of a definition, creating it on first use."""
+    row = s.scalar(
+        select(Questionnaire).where(
+            Questionnaire.code == definition.code, Questionnaire.version == definition.version
+        )
+    )
+    if row is None:
+        row = Questionnaire(code=definition.code, version=definition.version,
+                            title=definition.title.vi, checksum=definition.checksum)
+        s.add(row)
+        s.flush()
+    elif row.checksum != definition.checksum:
+        # Responses already point at this version: its file must not change.
+        raise QuestionnaireError(
+            definition.source, "file",
+            "changed after responses were recorded against this version; publish a new version instead",
+        )
+    return row
+
+
+def sync_shipped(s: Session) -> list[Questionnaire]:
+    """Register every shipped questionnaire version."""
+    return [ensure_row(s, d) for d in shipped().values()]
+
+
+def definition_of(row: Questionnaire) -> QuestionnaireDefinition:
+    """Return the definition a stored questionnaire row refers to."""
+    return shipped()[(row.code, row.version)]
