@@ -1,0 +1,55 @@
+"""The form as a citizen's phone receives it."""
+from __future__ import annotations
+
+import re
+
+from tests.citizen.helpers import Q
+
+
+def test_qr_url_lands_on_the_first_question_in_vietnamese(client, demo):
+    page = client.get(f"/s/{demo.points[0].token}")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert '<html lang="vi">' in html
+    assert "Xã An Lão" in html and "Quầy 1" in html
+    # Every criterion is a fieldset with a legend, and every scale shows all five labels.
+    for c in Q.criteria:
+        block = re.search(rf'<fieldset id="f-{c.code}">(.*?)</fieldset>', html, re.S).group(1)
+        assert f"<legend>{c.text.vi}</legend>" in block
+        labels = re.findall(rf'<label><input type="radio" name="{c.code}" value="(\d)"[^>]*>([^<]+)</label>', block)
+        assert [(v, t) for v, t in labels] == [(str(p.value), p.label.vi) for p in Q.satisfaction_scale]
+    # The service picker is the first question when the counter offers several.
+    assert html.index('name="service"') < html.index('name="TC1"')
+
+
+def test_english_switch_translates_the_questionnaire(client, demo):
+    html = client.get(f"/s/{demo.points[0].token}?lang=en").get_data(as_text=True)
+    assert '<html lang="en">' in html
+    assert Q.criteria[0].text.en in html
+    assert "Very satisfied" in html
+    assert Q.criteria[0].text.vi not in html
+
+
+def test_form_is_self_contained_and_small(client, demo):
+    page = client.get(f"/s/{demo.points[0].token}")
+    html = page.get_data(as_text=True)
+    assert len(page.data) <= 30 * 1024
+    # No external fonts, scripts, stylesheets or images: counters have poor internet.
+    assert not re.search(r'(src|href)="(https?:)?//', html)
+    assert "<link" not in html and "<script src" not in html
+    assert "unsafe-inline" not in page.headers["Content-Security-Policy"]
+
+
+def test_per_service_qr_presets_the_service(client, demo):
+    point = demo.points[0]
+    html = client.get(f"/s/{point.token}/{point.services[1]}").get_data(as_text=True)
+    assert 'name="service"' not in html
+    assert "Thủ tục" in html
+
+
+def test_unknown_token_and_service_answer_friendly_404(client, demo):
+    for url in ("/s/not-a-token", f"/s/{demo.points[0].token}/9.999999", "/s/" + "x" * 300):
+        page = client.get(url)
+        assert page.status_code == 404
+        assert "Không tìm thấy trang" in page.get_data(as_text=True)
+        assert "Traceback" not in page.get_data(as_text=True)
