@@ -1,0 +1,126 @@
+"""Sampling design arithmetic: groups, strata cells and design variances.
+
+Everything is vectorised over groups: sums per group or per (group, stratum)
+cell go through ``np.bincount``, never a Python loop per group.
+
+The variance is R ``survey``'s with-replacement (ultimate cluster) estimator
+with each respondent as its own primary sampling unit: for a domain ``d``
+(a ``by`` group) and influence values ``u_i`` (zero outside the domain),
+
+    V = sum_h (1 - n_h/N_h) n_h/(n_h - 1) sum_{i in h} (u_i - ubar_h)²,
+
+where ``n_h`` counts every response of stratum ``h`` (not only the domain's),
+so ``sum_{i in h} (u_i - ubar_h)² = S2_dh - S1_dh² / n_h`` with ``S1``, ``S2``
+the sums of ``u`` and ``u²`` over the domain's part of the stratum. This is
+what ``svyby(..., svyratio)`` computes on ``svydesign(ids = ~1, strata,
+weights, fpc)``. A stratum with a single response adds nothing (R's
+``options(survey.lonely.psu = "certainty")``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+
+from .validate import design_columns
+
+
+def group_sum(ids: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
+    """Sum the rows of ``values`` (n, m) by ``ids`` into a ``(size, m)`` array."""
+    values = np.asarray(values, dtype=float)
+    if values.ndim == 1:
+        return np.bincount(ids, weights=values, minlength=size)
+    out = np.empty((size, values.shape[1]))
+    for j in range(values.shape[1]):  # loops over columns, not groups
+        out[:, j] = np.bincount(ids, weights=values[:, j], minlength=size)
+    return out
+
+
+def group_rows(df: pd.DataFrame, by: Sequence[str]) -> tuple[np.ndarray, pd.DataFrame]:
+    """Return each row's group number and the table of group keys (sorted)."""
+    by = list(by)
+    if not by:
+        return np.zeros(len(df), dtype=np.intp), pd.DataFrame(index=range(1))
+    missing = [c for c in by if c not in df.columns]
+    if missing:
+        raise ValueError(f"grouping column(s) not in the data: {', '.join(missing)}")
+    grouped = df.groupby(by, sort=True, dropna=False, observed=True)
+    gid = grouped.ngroup().to_numpy(dtype=np.intp)
+    keys = grouped.size().index.to_frame(index=False)[by]
+    return gid, keys
+
+
+@dataclass(frozen=True)
+class Design:
+    """Per-row weights and (group, stratum) cells of a one-stage design."""
+
+    n_groups: int
+    gid: np.ndarray         # (n,) group of each row
+    w: np.ndarray           # (n,) sampling weight
+    cell: np.ndarray        # (n,) (group, stratum) cell of each row
+    cell_group: np.ndarray  # (C,) group of each cell
+    cell_scale: np.ndarray  # (C,) (1 - f_h) n_h / (n_h - 1), 0 for lonely strata
+    cell_nh: np.ndarray     # (C,) responses in the whole stratum
+    has_fpc: bool
+    weighted: bool
+
+    @classmethod
+    def from_frame(cls, df: pd.DataFrame, gid: np.ndarray, n_groups: int,
+                   weight: str | None = None, strata: str | None = None,
+                   fpc: str | None = None) -> "Design":
+        w, h, pop = design_columns(df, weight, strata, fpc)
+        n = len(df)
+        if h is None:
+            h = np.zeros(n, dtype=np.intp)
+        if w is None:
+            # R gives weights N_h / n_h when only the population is known.
+            w = pop / np.bincount(h)[h] if pop is not None else np.ones(n)
+        n_strata = int(h.max()) + 1 if n else 1
+        n_h = np.bincount(h, minlength=n_strata).astype(float)
+        f_h = np.zeros(n_strata)
+        if pop is not None:
+            f_h[h] = n_h[h] / pop
+        with np.errstate(divide="ignore", invalid="ignore"):
+            scale_h = np.where(n_h > 1, (1 - f_h) * n_h / (n_h - 1), 0.0)
+        raw = gid.astype(np.int64) * n_strata + h
+        cells, cell = np.unique(raw, return_inverse=True)
+        cell_h = cells % n_strata
+        return cls(n_groups, gid, w, cell.astype(np.intp), (cells // n_strata).astype(np.intp),
+                   scale_h[cell_h], n_h[cell_h], pop is not None,
+                   weight is not None or pop is not None)
+
+    def sum(self, values: np.ndarray) -> np.ndarray:
+        """Per-group sums of ``values``."""
+        return group_sum(self.gid, values, self.n_groups)
+
+    def variance(self, u: np.ndarray) -> np.ndarray:
+        """Design variance per group of the totals of influence values ``u`` (n, m)."""
+        n_cells = len(self.cell_group)
+        s1 = group_sum(self.cell, u, n_cells)
+        s2 = group_sum(self.cell, u * u, n_cells)
+        per_cell = self.cell_scale[:, None] * (s2 - s1 * s1 / self.cell_nh[:, None])
+        return group_sum(self.cell_group, per_cell, self.n_groups)
+
+    def srs_variance(self, r: np.ndarray) -> np.ndarray:
+        """Variance under simple random sampling of the domain's size, per group.
+
+        Notes
+        -----
+        R ``svytotal(r, design, deff = TRUE)`` (``deff = "replace"`` when no
+        population size is given): ``svyvar(r) * Nhat² / m``, times
+        ``(Nhat - m) / Nhat`` with a finite population, where ``m`` is the
+        domain's number of responses, ``Nhat`` the sum of its weights and
+        ``svyvar(r) = m/(m - 1) * sum w (r - rbar)² / sum w``.
+        """
+        m = np.bincount(self.gid, minlength=self.n_groups).astype(float)[:, None]
+        sw = self.sum(self.w)[:, None]
+        swr = self.sum(self.w[:, None] * r)
+        swr2 = self.sum(self.w[:, None] * r * r)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            svyvar = (swr2 - swr * swr / sw) / sw * m / (m - 1)
+            v = svyvar * sw * sw / m
+            if self.has_fpc:
+                v = v * (sw - m) / sw
+        return v

@@ -1,0 +1,105 @@
+"""Input checks that name the column and the first offending row.
+
+Row numbers count data rows from 1 (the first row after a CSV header), so an
+analyst can find the row in a spreadsheet; they are positions, not index
+labels.
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+
+
+class InputError(ValueError):
+    """Bad input, located at a column and a (1-based) data row."""
+
+    def __init__(self, column: str, row: int | None, problem: str):
+        self.column, self.row, self.problem = column, row, problem
+        where = f"column {column!r}" + (f", row {row}" if row is not None else "")
+        super().__init__(f"{where}: {problem}")
+
+
+def _first(mask: np.ndarray) -> int:
+    return int(np.flatnonzero(mask)[0])
+
+
+def numeric_column(series: pd.Series, column: str) -> np.ndarray:
+    """Return a float array; blank text is missing, other text is an error."""
+    if pd.api.types.is_bool_dtype(series.dtype):
+        raise InputError(column, 1, "expected numbers, found true/false values")
+    if pd.api.types.is_numeric_dtype(series.dtype):
+        return series.to_numpy(dtype=float, na_value=np.nan)
+    text = series.astype("string").str.strip()
+    blank = text.isna() | (text == "")
+    values = pd.to_numeric(text.mask(blank), errors="coerce")
+    bad = (values.isna() & ~blank).to_numpy()
+    if bad.any():
+        i = _first(bad)
+        raise InputError(column, i + 1, f"{series.iloc[i]!r} is not a number")
+    return values.to_numpy(dtype=float, na_value=np.nan)
+
+
+def scores(df: pd.DataFrame, codes: Sequence[str], scale: tuple[int, int]) -> np.ndarray:
+    """Answers as an ``(n, k)`` float array, NaN where not answered.
+
+    Raises :class:`InputError` for a missing column, text, or a value that is
+    not a whole number on ``scale``.
+    """
+    lo, hi = scale
+    out = np.empty((len(df), len(codes)))
+    for j, code in enumerate(codes):
+        if code not in df.columns:
+            raise InputError(code, None, "column is missing")
+        x = numeric_column(df[code], code)
+        bad = ~np.isnan(x) & ((x < lo) | (x > hi) | (x != np.round(x)))
+        if bad.any():
+            i = _first(bad)
+            raise InputError(code, i + 1, f"{x[i]:g} is outside the scale {lo}-{hi}")
+        out[:, j] = x
+    return out
+
+
+def design_columns(df: pd.DataFrame, weight: str | None, strata: str | None,
+                   fpc: str | None):
+    """Check and return ``(w, strata_codes, population)`` arrays (or None).
+
+    Weights must be positive and present; strata present; the finite
+    population (fpc) present, constant within a stratum and at least the
+    stratum's sample size.
+    """
+    for col in (weight, strata, fpc):
+        if col is not None and col not in df.columns:
+            raise InputError(col, None, "column is missing")
+    w = None
+    if weight is not None:
+        w = numeric_column(df[weight], weight)
+        bad = ~(w > 0) | ~np.isfinite(w)
+        if bad.any():
+            i = _first(bad)
+            raise InputError(weight, i + 1, "weight must be a positive number, "
+                             f"got {df[weight].iloc[i]!r}")
+    h = None
+    if strata is not None:
+        missing = df[strata].isna().to_numpy()
+        if missing.any():
+            raise InputError(strata, _first(missing) + 1, "stratum is empty")
+        h = pd.factorize(df[strata], sort=True)[0]
+    pop = None
+    if fpc is not None:
+        pop = numeric_column(df[fpc], fpc)
+        hh = h if h is not None else np.zeros(len(df), dtype=np.intp)
+        n_h = np.bincount(hh)
+        first = pd.Series(pop).groupby(hh).transform("first").to_numpy()
+        bad = ~np.isfinite(pop) | (pop != first)
+        if bad.any():
+            i = _first(bad)
+            raise InputError(fpc, i + 1, "population size must be a number, the same "
+                             "for every row of a stratum")
+        short = pop < n_h[hh]
+        if short.any():
+            i = _first(short)
+            raise InputError(fpc, i + 1, f"population size {pop[i]:g} is smaller than "
+                             f"the {n_h[hh[i]]} responses of its stratum")
+    return w, h, pop
