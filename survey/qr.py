@@ -41,7 +41,8 @@ def png(url: str, box_size: int = 10) -> bytes:
 def write_files(url: str, stem: Path) -> list[Path]:
     """Write STEM.svg and STEM.png; return the paths."""
     stem.parent.mkdir(parents=True, exist_ok=True)
-    paths = [stem.with_suffix(".svg"), stem.with_suffix(".png")]
+    # Not with_suffix(): procedure codes such as 1.001193 contain dots.
+    paths = [stem.parent / f"{stem.name}.svg", stem.parent / f"{stem.name}.png"]
     paths[0].write_bytes(svg(url))
     paths[1].write_bytes(png(url))
     return paths

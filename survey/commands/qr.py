@@ -5,6 +5,7 @@ from pathlib import Path
 
 import click
 from flask import Flask
+from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from survey import db, qr
@@ -14,6 +15,7 @@ from survey.models import Service
 
 
 @click.command("qr")
+@with_appcontext
 @click.option("--point", "point_id", type=int, help="Counter id (default: every counter).")
 @click.option("--service", "service_code", help="Procedure code, for a per-service QR.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),

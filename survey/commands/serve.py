@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import click
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 from gunicorn.app.base import BaseApplication
 
 
@@ -23,6 +24,7 @@ class _Gunicorn(BaseApplication):
 
 
 @click.command("serve")
+@with_appcontext
 @click.option("--host", default="0.0.0.0", show_default=True)
 @click.option("--port", type=int, help="Default: $PORT or 5000.")
 @click.option("--workers", type=int, default=2, show_default=True)

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from survey import db
 from survey.catalogue.operations import revoke_token
-from survey.models import Answer, Comment, Response, ServicePoint
+from survey.models import Answer, Comment, Questionnaire, Response, ServicePoint
 from tests.citizen.helpers import Q, full_answers, hidden_fields, open_form
 
 
@@ -37,6 +37,8 @@ def test_valid_submission_stores_exactly_the_answers_given(app, client, demo):
         assert response.channel == "qr"
         assert response.service_point_id == point.id and response.unit_id == demo.unit_id
         assert response.submitted_at.tzinfo is not None
+        questionnaire = db.session().get(Questionnaire, response.questionnaire_id)
+        assert (questionnaire.code, questionnaire.version) == (Q.code, Q.version)
     thanks = client.get("/cam-on")
     assert "Cảm ơn" in thanks.get_data(as_text=True)
 

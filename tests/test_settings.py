@@ -1,0 +1,61 @@
+"""The factory reads its settings from the environment and fails loudly."""
+from __future__ import annotations
+
+import pytest
+
+from survey import create_app
+from survey.config import ConfigError, from_environment
+
+
+def test_database_defaults_to_sqlite_in_the_instance_folder(tmp_path, monkeypatch):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("SECRET_KEY", "x")
+    settings = from_environment(tmp_path)
+    assert settings["DATABASE_URL"] == f"sqlite:///{tmp_path / 'sipas.sqlite3'}"
+
+
+def test_postgres_urls_get_the_psycopg_driver(tmp_path, monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "x")
+    monkeypatch.setenv("DATABASE_URL", "postgres://u@h:5432/d")
+    assert from_environment(tmp_path)["DATABASE_URL"] == "postgresql+psycopg://u@h:5432/d"
+
+
+def test_development_secret_is_generated_once_and_kept(tmp_path, monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("SIPAS_ENV", raising=False)
+    first = from_environment(tmp_path)["SECRET_KEY"]
+    second = from_environment(tmp_path)["SECRET_KEY"]
+    assert first == second and len(first) >= 40
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_production_refuses_to_start_without_secret_key(tmp_path, monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setenv("SIPAS_ENV", "production")
+    with pytest.raises(ConfigError, match="SECRET_KEY is not set"):
+        from_environment(tmp_path)
+    assert not (tmp_path / "secret_key").exists()
+
+
+def test_production_cookies_are_secure(tmp_path, monkeypatch):
+    monkeypatch.setenv("SIPAS_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "s" * 48)
+    settings = from_environment(tmp_path)
+    assert settings["SESSION_COOKIE_SECURE"] and settings["SESSION_COOKIE_HTTPONLY"]
+    assert settings["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+def test_port_must_be_a_number(tmp_path, monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "x")
+    monkeypatch.setenv("PORT", "80a")
+    with pytest.raises(ConfigError, match="PORT"):
+        from_environment(tmp_path)
+    monkeypatch.setenv("PORT", "8123")
+    assert from_environment(tmp_path)["PORT"] == 8123
+
+
+def test_test_config_overrides_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "sqlite:////nonexistent/env.db")
+    app = create_app({"SECRET_KEY": "t", "DATABASE_URL": f"sqlite:///{tmp_path}/t.db", "TESTING": True})
+    assert app.config["DATABASE_URL"].endswith("/t.db")
+    assert app.config["SECRET_KEY"] == "t"
