@@ -1,0 +1,79 @@
+"""Figures for pages and exports: aggregate in SQL, estimate with `analysis`."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from analysis.sufficient import SufficientStats, estimate_from_stats
+from survey.models import Field, Service, ServicePoint
+from survey.results import sql
+from survey.results.config import Method, definition, items_of, scheme_of
+from survey.results.filters import Filters
+from survey.results.stats import from_rows, regroup
+
+
+def cell_stats(s: Session, f: Filters, names: tuple[str, ...], method: Method) -> SufficientStats:
+    """Sufficient statistics per group of `names`, computed by the database."""
+    items = items_of(definition(f.questionnaire), method)
+    return from_rows(names, sql.response_counts(s, f, names), sql.cross_products(s, f, names, items),
+                     items.codes, method.index)
+
+
+def estimates(stats: SufficientStats, f: Filters, method: Method) -> pd.DataFrame:
+    """The `analysis` estimate table of every group in `stats`."""
+    return estimate_from_stats(stats, scheme_of(definition(f.questionnaire)),
+                               ci=method.interval, level=method.level, min_n=method.min_n)
+
+
+def by(stats: SufficientStats, *names: str) -> SufficientStats:
+    """Coarser groups: keep only `names` of the stats' key columns."""
+    return regroup(stats, stats.keys[list(names)])
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """Names of the services, fields and counters that appear in a result."""
+
+    services: pd.DataFrame  # service, service_code, service_name, field, field_code, field_name
+    points: dict[int, str]
+
+
+def catalogue(s: Session, service_ids, point_ids) -> Catalogue:
+    rows = s.execute(select(Service.id, Service.code, Service.name, Field.id, Field.code, Field.name)
+                     .join(Field, Field.id == Service.field_id)
+                     .where(Service.id.in_([int(i) for i in service_ids]))).all()
+    services = pd.DataFrame(rows, columns=["service", "service_code", "service_name", "field",
+                                           "field_code", "field_name"], dtype=object)
+    points = dict(s.execute(select(ServicePoint.id, ServicePoint.name).where(
+        ServicePoint.id.in_([int(i) for i in point_ids if i is not None]))).all())
+    return Catalogue(services, points)
+
+
+@dataclass(frozen=True)
+class ChoiceShare:
+    """Counts and shares of the options of one single-choice question."""
+
+    code: str
+    text: str
+    total: int
+    options: tuple[tuple[int, str, int, float], ...]  # value, label, count, percent
+
+
+def shares(s: Session, f: Filters, sections=("perception", "channel")) -> list[ChoiceShare]:
+    """Option shares of perception and channel questions, counted by SQL."""
+    q = definition(f.questionnaire)
+    choices = [c for sec in sections for c in q.choices_in(sec)]
+    counts: dict[tuple[str, int], int] = {}
+    for code, value, n in sql.option_counts(s, f, tuple(c.code for c in choices)):
+        counts[(code, value)] = n
+    out = []
+    for c in choices:
+        total = sum(counts.get((c.code, o.value), 0) for o in c.options)
+        out.append(ChoiceShare(c.code, c.text.vi, total, tuple(
+            (o.value, o.label.vi, counts.get((c.code, o.value), 0),
+             100.0 * counts.get((c.code, o.value), 0) / total if total else float("nan"))
+            for o in c.options)))
+    return out
