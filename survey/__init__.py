@@ -26,19 +26,22 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     """Database, CSRF, translations, security headers, error pages."""
-    from survey import errors, i18n, security
+    from survey import auth, errors, i18n, security
 
     db.init_app(app)
     security.init_app(app)
     i18n.init_app(app)
     errors.init_app(app)
+    auth.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
     """Mount each feature: the citizen form first, then staff-facing parts."""
+    from survey.auth import bp as auth_bp
     from survey.citizen import bp as citizen_bp
 
     app.register_blueprint(citizen_bp)
+    app.register_blueprint(auth_bp)
 
 
 def register_commands(app: Flask) -> None:

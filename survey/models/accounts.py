@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -13,7 +14,7 @@ from survey.models.types import BigIntPK, UTCDateTime, utcnow
 ROLES = ("admin", "analyst", "viewer")
 
 
-class User(Base):
+class User(UserMixin, Base):
     """A staff account, attached to a unit: a city account sees its communes."""
 
     __tablename__ = "user_account"
@@ -28,6 +29,15 @@ class User(Base):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     unit: Mapped[Unit] = relationship(lazy="joined")
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login: a disabled account is logged out
+        return self.active
+
+    def get_id(self) -> str:
+        # The session names the account and a fragment of its hash, so a password
+        # change or reset ends every other session of the account.
+        return f"{self.id}:{self.password_hash[-12:]}"
 
 
 class AuditEvent(Base):

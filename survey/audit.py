@@ -1,0 +1,54 @@
+"""The audit log of staff actions: logins, exports, catalogue and account changes.
+
+``record(action, target, detail)`` adds one event attributed to the logged-in
+user. It commits by default so a read-only request (an export, a failed login)
+still leaves its trace; pass ``commit=False`` to write the event in the same
+transaction as the change it describes, then commit that transaction yourself.
+"""
+from __future__ import annotations
+
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from survey import db
+from survey.models import AuditEvent, User
+
+PAGE_SIZE = 50
+
+
+def record(action: str, target: str | None = None, detail: str | None = None,
+           *, user: User | None = None, commit: bool = True) -> AuditEvent:
+    """Record that the (current) user did ``action`` to ``target``."""
+    if user is None and current_user and current_user.is_authenticated:
+        user = current_user
+    event = AuditEvent(
+        user_id=user.id if user is not None else None,
+        action=action[:40],
+        target=target[:200] if target else None,
+        detail=detail,
+    )
+    s = db.session()
+    s.add(event)
+    if commit:
+        s.commit()
+    else:
+        s.flush()
+    return event
+
+
+def recent(s: Session, page: int = 1, action: str | None = None,
+           user_ids: set[int] | None = None) -> list[tuple[AuditEvent, str | None]]:
+    """Return one page of events, newest first, with the username of each."""
+    query = (
+        select(AuditEvent, User.username)
+        .outerjoin(User, User.id == AuditEvent.user_id)
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .limit(PAGE_SIZE + 1)
+        .offset((max(page, 1) - 1) * PAGE_SIZE)
+    )
+    if action:
+        query = query.where(AuditEvent.action == action)
+    if user_ids is not None:
+        query = query.where(AuditEvent.user_id.in_(user_ids))
+    return [tuple(row) for row in s.execute(query)]

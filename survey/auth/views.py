@@ -1,0 +1,95 @@
+"""Login, logout, the staff home page and password change."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import login_user, logout_user
+
+from survey import audit, db
+from survey.auth import bp
+from survey.auth.access import current_user, public, roles_required
+from survey.auth.nav import nav_item
+from survey.auth.operations import AccountError, authenticate, change_password
+
+LOGIN_ERRORS = {
+    "invalid": _l("Tên đăng nhập hoặc mật khẩu không đúng."),
+    "disabled": _l("Tài khoản đã bị khóa. Vui lòng liên hệ quản trị viên."),
+    "locked": _l("Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau 15 phút."),
+}
+PASSWORD_ERRORS = {
+    "current": _l("Mật khẩu hiện tại không đúng."),
+    "weak": _l("Mật khẩu mới phải có ít nhất 10 ký tự và không chứa tên đăng nhập."),
+    "mismatch": _l("Hai lần nhập mật khẩu mới không khớp."),
+}
+
+
+def _safe_next(target: str | None) -> str:
+    # Only a path on this site: an absolute or scheme-relative URL would be an open redirect.
+    parts = urlsplit(target or "")
+    if target and not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
+        return target
+    return url_for("auth.home")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+def login():
+    """Show the login form, or check the credentials."""
+    if current_user.is_authenticated:
+        return redirect(_safe_next(request.args.get("next")))
+    error = None
+    username = request.form.get("username", "")[:80]
+    if request.method == "POST":
+        user, outcome = authenticate(db.session(), username, request.form.get("password", ""),
+                                     request.remote_addr or "")
+        if user is not None:
+            login_user(user)
+            audit.record("login", f"user:{user.id}", user=user)
+            return redirect(_safe_next(request.args.get("next")))
+        audit.record(f"login_{outcome}", username or None)
+        error = LOGIN_ERRORS[outcome]
+    status = 429 if error == LOGIN_ERRORS["locked"] else (401 if error else 200)
+    return render_template("staff/login.html", error=error, username=username), status
+
+
+@bp.post("/logout")
+@roles_required("viewer")
+def logout():
+    """End the session."""
+    audit.record("logout", f"user:{current_user.id}")
+    logout_user()
+    flash(_("Bạn đã đăng xuất."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.get("/")
+@nav_item(_l("Trang chủ"), order=0)
+@roles_required("viewer")
+def home():
+    """The landing page: who is logged in and where to go."""
+    return render_template("staff/home.html")
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@roles_required("viewer")
+def password():
+    """Let the logged-in user change their own password."""
+    error = None
+    if request.method == "POST":
+        new = request.form.get("new_password", "")
+        try:
+            if new != request.form.get("confirm_password", ""):
+                raise AccountError("mismatch")
+            change_password(current_user, request.form.get("current_password", ""), new)
+        except AccountError as exc:
+            error = PASSWORD_ERRORS[exc.code]
+        else:
+            audit.record("password_change", f"user:{current_user.id}", commit=False)
+            db.session().commit()
+            login_user(current_user._get_current_object())  # the session id includes the hash
+            flash(_("Đã đổi mật khẩu."), "ok")
+            return redirect(url_for("auth.home"))
+    return render_template("staff/password.html", error=error), 400 if error else 200
