@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import uuid
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import abort, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, validate_csrf
 from sqlalchemy import select
@@ -15,6 +15,7 @@ from survey.citizen import bp
 from survey.citizen.operations import record_response
 from survey.citizen.submission import Submission, parse
 from survey.models import Service, ServicePoint
+from survey.plans.queries import definition as plan_definition, form_state
 from survey.questionnaire.sync import DEFAULT, ensure_row
 from survey.questionnaire.loader import shipped
 from survey.security import csrf
@@ -25,7 +26,18 @@ KIOSK_IDLE_SECONDS = 90
 
 
 def _questionnaire():
-    return shipped()[DEFAULT]
+    # The running plan's questionnaire (set by _closed_or_none), else the default.
+    plan = g.get("plan")
+    return plan_definition(plan) if plan is not None else shipped()[DEFAULT]
+
+
+def _closed_or_none(unit_id: int):
+    """Return the 'survey closed' page when the unit's plans are all outside their dates."""
+    accepting, g.plan = form_state(db.session(), unit_id)
+    if accepting:
+        return None
+    # 200 for a look at the poster; 410 tells a POST that nothing was stored.
+    return render_template("citizen/closed.html"), 410 if request.method == "POST" else 200
 
 
 def _preset(point: ServicePoint, service_code: str | None) -> Service | None:
@@ -54,7 +66,9 @@ def _render(point: ServicePoint, preset: Service | None, sub: Submission | None,
     return page, status
 
 
-def _submit(point: ServicePoint, preset: Service | None, channel: str, kiosk_token: str | None = None):
+def _submit(point: ServicePoint, preset: Service | None, channel: str, kiosk_token: str | None = None,
+            claim=None, refused=None):
+    """Validate and store; `claim(session, key)` (invitations) must succeed before storing."""
     q = _questionnaire()
     sub = parse(request.form, q, {v.code for v in point.services}, preset.code if preset else None)
     try:
@@ -68,6 +82,8 @@ def _submit(point: ServicePoint, preset: Service | None, channel: str, kiosk_tok
         # A bot filled the hidden field: look successful, store nothing.
         return redirect(thanks, code=303)
     s = db.session()
+    if claim is not None and not claim(s, sub.submission_key):
+        return refused()
     service = s.scalar(select(Service).where(Service.code == sub.service_code))
     record_response(
         s,
@@ -90,6 +106,9 @@ def form(token: str, service_code: str | None = None):
     point = point_by_token(db.session(), token)
     if point is None:
         abort(404)
+    closed = _closed_or_none(point.unit_id)
+    if closed:
+        return closed
     preset = _preset(point, service_code)
     if preset is None and len(point.services) == 1:
         preset = point.services[0]
@@ -104,6 +123,9 @@ def kiosk(kiosk_token: str):
     point = point_by_kiosk_token(db.session(), kiosk_token)
     if point is None:
         abort(404)
+    closed = _closed_or_none(point.unit_id)
+    if closed:
+        return closed
     preset = point.services[0] if len(point.services) == 1 else None
     if request.method == "POST":
         return _submit(point, preset, "kiosk", kiosk_token)

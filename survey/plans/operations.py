@@ -1,0 +1,65 @@
+"""Write plans: create and edit a plan, set the services it measures."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from survey.models import Plan, PlanService
+from survey.models.plans import ALLOCATIONS, SIZING_METHODS
+from survey.questionnaire.loader import shipped
+
+
+class PlanError(ValueError):
+    """A plan's settings are inconsistent; the message is shown to staff."""
+
+
+@dataclass
+class PlanSettings:
+    title: str
+    start_date: date
+    end_date: date
+    questionnaire: tuple[str, str] = ("sipas-dv", "2024.1")
+    target_margin: float = 0.05
+    conf_level: float = 0.95
+    sizing_method: str = "yamane"
+    allocation: str = "per_service"
+    expected_share: float = 0.9
+    basis: str = ""
+
+    def check(self) -> None:
+        if not self.title.strip():
+            raise PlanError("Vui lòng nhập tên kế hoạch.")
+        if self.end_date < self.start_date:
+            raise PlanError("Ngày kết thúc phải sau ngày bắt đầu.")
+        if self.questionnaire not in shipped():
+            raise PlanError("Không có phiếu khảo sát này.")
+        if not 0.005 <= self.target_margin <= 0.25:
+            raise PlanError("Sai số mục tiêu phải từ 0,5% đến 25%.")
+        if self.sizing_method not in SIZING_METHODS or self.allocation not in ALLOCATIONS:
+            raise PlanError("Phương pháp tính cỡ mẫu không hợp lệ.")
+        if not 0.5 <= self.conf_level < 1 or not 0 < self.expected_share < 1:
+            raise PlanError("Độ tin cậy hoặc tỷ lệ hài lòng dự kiến không hợp lệ.")
+
+
+def save_plan(s: Session, unit_id: int, settings: PlanSettings, plan: Plan | None = None) -> Plan:
+    """Create a plan (or update `plan`) from checked settings; flush, the caller commits."""
+    settings.check()
+    plan = plan or Plan(unit_id=unit_id)
+    plan.title, plan.basis = settings.title.strip(), settings.basis.strip()
+    plan.start_date, plan.end_date = settings.start_date, settings.end_date
+    plan.questionnaire_code, plan.questionnaire_version = settings.questionnaire
+    plan.target_margin, plan.conf_level = settings.target_margin, settings.conf_level
+    plan.sizing_method, plan.allocation = settings.sizing_method, settings.allocation
+    plan.expected_share = settings.expected_share
+    s.add(plan)
+    s.flush()
+    return plan
+
+
+def set_services(s: Session, plan: Plan, service_ids: list[int]) -> None:
+    """Make the plan measure exactly these services, keeping existing targets."""
+    keep = {ps.service_id: ps for ps in plan.services}
+    plan.services = [keep.get(sid) or PlanService(service_id=sid) for sid in dict.fromkeys(service_ids)]
+    s.flush()
