@@ -1,0 +1,62 @@
+"""Start the service (or a baseline app) under gunicorn for a benchmark."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    """Return a free TCP port on the loopback interface."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait(port: int, proc: subprocess.Popen, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("server did not start")
+
+
+def prepare_database(env: dict) -> None:
+    """Migrate and seed the demo into the database named by env['DATABASE_URL']."""
+    for args in (["db", "upgrade"], ["demo", "seed", "--quiet"]):
+        subprocess.run([str(BIN / "sipas"), *args], env=env, check=True, capture_output=True)
+
+
+@contextmanager
+def gunicorn(app_spec: str, env: dict, workers: int = 2, threads: int = 4):
+    """Run gunicorn with the production settings of `sipas serve`; yield the base URL."""
+    port = free_port()
+    cmd = [str(BIN / "gunicorn"), "-w", str(workers), "-k", "gthread", "--threads", str(threads),
+           "-b", f"127.0.0.1:{port}", "--log-level", "warning", app_spec]
+    proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        _wait(port, proc)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=15)
+
+
+def base_env(database_url: str, **extra: str) -> dict:
+    """Environment for a benchmarked server: fixed secret, rate limits off."""
+    env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "bench-secret",
+           "SIPAS_RATELIMIT_ENABLED": "0", "PYTHONPATH": str(ROOT)}
+    env.update(extra)
+    return env

@@ -1,0 +1,136 @@
+"""Fill a database with N synthetic responses for the dashboard and export benchmarks.
+
+    python bench/dataset.py --database-url URL --responses 1000000
+
+Uses the demo catalogue (run `sipas db upgrade` and `sipas demo seed` first, or
+let `populate` do it). Rows are written in bulk: COPY on PostgreSQL,
+executemany in one transaction on SQLite.
+"""
+from __future__ import annotations
+
+import argparse
+import io
+import sys
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench._server import base_env, prepare_database  # noqa: E402
+from survey.config import normalise_database_url  # noqa: E402
+from survey.questionnaire.loader import shipped  # noqa: E402
+from survey.questionnaire.sync import DEFAULT  # noqa: E402
+
+CHUNK = 50_000
+
+
+def _answers(rng, n: int, p_satisfied: np.ndarray, codes: list[str], scale: int):
+    """Scores per response and item: mostly 4-5 with a per-response propensity."""
+    high = rng.random((n, len(codes))) < p_satisfied[:, None]
+    scores = np.where(high, rng.integers(scale - 1, scale + 1, (n, len(codes))),
+                      rng.integers(1, scale - 1, (n, len(codes))))
+    skipped = rng.random((n, len(codes))) < 0.03  # item non-response
+    return np.where(skipped, 0, scores)
+
+
+def _rows(rng, start_id: int, n: int, catalogue, q, start: datetime, days: int):
+    service_ids, point_of_service, qid, unit_id = catalogue
+    pick = rng.integers(0, len(service_ids), n)
+    when = rng.integers(0, days * 86400, n)
+    p = np.clip(rng.beta(18, 2, n), 0, 1)
+    crit = [c.code for c in q.criteria]
+    exp = [m.code for m in q.expectations]
+    scores = _answers(rng, n, p, crit, 5)
+    wishes = _answers(rng, n, np.full(n, 0.6), exp, 4)
+    ids = np.arange(start_id, start_id + n)
+    responses = [
+        (int(i), f"{int(i):032x}", qid, unit_id, int(service_ids[k]), int(point_of_service[k]),
+         "qr", (start + timedelta(seconds=int(w))).strftime(TIME_FORMAT), False)
+        for i, k, w in zip(ids, pick, when)
+    ]
+    answers = []
+    for block, codes in ((scores, crit), (wishes, exp)):
+        r, c = np.nonzero(block)
+        answers.extend(zip(ids[r].tolist(), [codes[j] for j in c], block[r, c].tolist()))
+    return responses, answers
+
+
+def _catalogue(conn):
+    from sqlalchemy import text
+
+    rows = conn.execute(text(
+        "SELECT s.service_id, s.service_point_id FROM service_point_service s ORDER BY 1")).all()
+    qid = conn.execute(text("SELECT id FROM questionnaire WHERE code='sipas-dv'")).scalar_one()
+    unit_id = conn.execute(text("SELECT unit_id FROM service_point ORDER BY id LIMIT 1")).scalar_one()
+    return np.array([r[0] for r in rows]), np.array([r[1] for r in rows]), qid, unit_id
+
+
+# SQLAlchemy's own storage format for DateTime on SQLite (UTC, no offset);
+# PostgreSQL reads it as UTC because the COPY session's time zone is set to UTC.
+TIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
+
+RESPONSE_COLS = ("id", "submission_key", "questionnaire_id", "unit_id", "service_id",
+                 "service_point_id", "channel", "submitted_at", "flagged")
+
+
+def populate(database_url: str, responses: int, seed: int = 2024, days: int = 365) -> float:
+    """Insert `responses` synthetic responses; return the seconds it took."""
+    from sqlalchemy import create_engine, text
+
+    prepare_database(base_env(database_url))
+    url = normalise_database_url(database_url)
+    engine = create_engine(url)
+    rng = np.random.default_rng(seed)
+    q = shipped()[DEFAULT]
+    start = datetime.now(timezone.utc).replace(microsecond=0) - timedelta(days=days)
+    t0 = time.perf_counter()
+    with engine.begin() as conn:
+        catalogue = _catalogue(conn)
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SET TIME ZONE 'UTC'"))
+        first = (conn.execute(text("SELECT coalesce(max(id), 0) FROM response")).scalar_one() or 0) + 1
+        for offset in range(0, responses, CHUNK):
+            n = min(CHUNK, responses - offset)
+            resp, ans = _rows(rng, first + offset, n, catalogue, q, start, days)
+            if conn.dialect.name == "postgresql":
+                _copy(conn, "response", RESPONSE_COLS, resp)
+                _copy(conn, "answer", ("response_id", "item_code", "value"), ans)
+            else:
+                raw = conn.connection.driver_connection
+                raw.executemany(f"INSERT INTO response ({', '.join(RESPONSE_COLS)}) VALUES ({', '.join('?' * 9)})", resp)
+                raw.executemany("INSERT INTO answer (response_id, item_code, value) VALUES (?, ?, ?)", ans)
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT setval(pg_get_serial_sequence('response', 'id'), (SELECT max(id) FROM response))"))
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("VACUUM ANALYZE response"))
+            conn.execute(text("VACUUM ANALYZE answer"))
+    else:
+        with engine.begin() as conn:
+            conn.execute(text("ANALYZE"))
+    engine.dispose()
+    return time.perf_counter() - t0
+
+
+def _copy(conn, table: str, columns: tuple[str, ...], rows) -> None:
+    cursor = conn.connection.driver_connection.cursor()
+    with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", required=True)
+    parser.add_argument("--responses", type=int, default=1_000_000)
+    parser.add_argument("--seed", type=int, default=2024)
+    args = parser.parse_args()
+    seconds = populate(args.database_url, args.responses, args.seed)
+    print(f"inserted {args.responses} responses in {seconds:.1f} s")
+
+
+if __name__ == "__main__":
+    main()
