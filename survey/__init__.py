@@ -26,10 +26,11 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     """Database, CSRF, translations, security headers, error pages."""
-    from survey import auth, errors, i18n, security
+    from survey import auth, errors, i18n, limits, security
 
     db.init_app(app)
     security.init_app(app)
+    limits.init_app(app)
     i18n.init_app(app)
     errors.init_app(app)
     auth.init_app(app)

@@ -67,6 +67,13 @@ def from_environment(instance_path: Path, overrides: dict | None = None) -> dict
         "SIPAS_BASE_URL": (os.environ.get("SIPAS_BASE_URL") or "").rstrip("/"),
         "SIPAS_MIN_N": _int("SIPAS_MIN_N", 30),
         "SIPAS_RETENTION_MONTHS": _int("SIPAS_RETENTION_MONTHS", 24),
+        # Abuse limits (docs/security.md). Tests opt in: an app built with
+        # TESTING=True leaves them off unless the test sets RATELIMIT_ENABLED.
+        "RATELIMIT_ENABLED": os.environ.get("SIPAS_RATELIMIT_ENABLED", "1") != "0"
+        and not (overrides.get("TESTING") and "RATELIMIT_ENABLED" not in overrides),
+        "SIPAS_RATELIMIT_PREFIX": os.environ.get("SIPAS_RATELIMIT_PREFIX", "sipas"),
+        # Identical answer sets this close together at one counter are flagged.
+        "SIPAS_DUPLICATE_WINDOW_SECONDS": _int("SIPAS_DUPLICATE_WINDOW_SECONDS", 120),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production,

@@ -5,6 +5,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from survey.integrity import check_after_store
 from survey.models import Answer, Comment, Questionnaire, Response, Service, ServicePoint
 
 
@@ -48,4 +49,5 @@ def record_response(
         if already_stored(s, submission_key):
             return False
         raise
+    check_after_store(s, response)
     return True

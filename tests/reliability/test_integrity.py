@@ -1,0 +1,74 @@
+"""Suspicious clusters are flagged with a reason, never deleted; analyses may exclude them."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from survey import db
+from survey.integrity import flag_duplicates, flagged_condition, with_flagged
+from survey.models import Response
+from tests.reliability.helpers import stored, submit
+
+
+def _flags(app) -> list[tuple[int, bool, str | None]]:
+    with app.app_context():
+        rows = db.session().execute(select(Response.id, Response.flagged, Response.flag_reason)
+                                    .order_by(Response.id))
+        return [tuple(r) for r in rows]
+
+
+def test_identical_answers_seconds_apart_at_one_counter_are_flagged_not_deleted(app, client, demo):
+    point = demo.points[0]
+    url = f"/s/{point.token}"
+    assert submit(client, url, point.services[0], comment="Tốt").status_code == 303
+    assert submit(client, url, point.services[0], base=2, comment="Tốt").status_code == 303
+    assert [f[1] for f in _flags(app)] == [False, False]
+    assert submit(client, url, point.services[0], comment="Tốt").status_code == 303
+    assert submit(client, url, point.services[0], comment="Tốt").status_code == 303
+    flags = _flags(app)
+    assert stored(app) == 4
+    assert [f[1] for f in flags] == [True, False, True, True]
+    first_id = flags[0][0]
+    assert f"Trùng hoàn toàn với phiếu #{first_id}" in flags[2][2]
+    assert "3 phiếu giống hệt" in flags[3][2]
+
+
+def test_a_different_comment_service_or_counter_is_not_a_duplicate(app, client, demo):
+    a, b = demo.points[0], demo.points[1]
+    submit(client, f"/s/{a.token}", a.services[0], comment="Tốt")
+    submit(client, f"/s/{a.token}", a.services[0], comment="Tốt lắm")
+    submit(client, f"/s/{a.token}", a.services[1], comment="Tốt")
+    shared = next(code for code in b.services if code == a.services[0]) if a.services[0] in b.services else None
+    if shared:
+        submit(client, f"/s/{b.token}", shared, comment="Tốt")
+    assert not any(f[1] for f in _flags(app))
+
+
+def test_identical_answers_outside_the_window_are_not_flagged(app, client, demo):
+    point = demo.points[0]
+    submit(client, f"/s/{point.token}", point.services[0])
+    with app.app_context():
+        s = db.session()
+        first = s.scalars(select(Response)).one()
+        first.submitted_at -= timedelta(minutes=3)
+        s.commit()
+    submit(client, f"/s/{point.token}", point.services[0])
+    assert [f[1] for f in _flags(app)] == [False, False]
+    with app.app_context():  # a wider window, as an operator could configure, does catch them
+        s = db.session()
+        newest = s.scalars(select(Response).order_by(Response.id.desc())).first()
+        assert len(flag_duplicates(s, newest, timedelta(minutes=5))) == 2
+
+
+def test_query_helpers_include_or_exclude_flagged(app, client, demo):
+    point = demo.points[0]
+    for base in (1, 1, 3):
+        submit(client, f"/s/{point.token}", point.services[0], base=base)
+    with app.app_context():
+        s = db.session()
+        count = select(func.count(Response.id))
+        assert s.scalar(with_flagged(count, include_flagged=True)) == 3
+        assert s.scalar(with_flagged(count, include_flagged=False)) == 1
+        assert s.scalar(count.where(flagged_condition(False))) == 1
+        assert s.scalar(count.where(flagged_condition(True))) == 3
