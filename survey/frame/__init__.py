@@ -1,0 +1,1 @@
+"""The sampling frame: the dossier list exported by the one-stop system."""

@@ -1,0 +1,91 @@
+"""Import a dossier list into the frame: upsert by (unit, dossier code), report bad rows."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from survey.frame.columns import FIELD_LABELS, REQUIRED, guess_mapping, parse_channel, parse_flag
+from survey.models import Dossier, Service
+from survey.plans.calendar import parse_dmy
+
+
+@dataclass
+class ImportReport:
+    """What an import did: counts, and one message per rejected row (file line numbers)."""
+
+    created: int = 0
+    updated: int = 0
+    errors: list[tuple[int, str]] = field(default_factory=list)
+    missing_columns: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.missing_columns
+
+
+def _value(row: list[str], mapping: dict[str, int], name: str) -> str:
+    i = mapping.get(name)
+    return row[i].strip() if i is not None and i < len(row) else ""
+
+
+def _parse_row(row, mapping, services) -> dict:
+    """Return the dossier's values or raise ValueError with a Vietnamese message."""
+    out = {"code": _value(row, mapping, "code")}
+    if not out["code"] or len(out["code"]) > 60:
+        raise ValueError("thiếu mã hồ sơ hoặc mã quá dài")
+    proc = _value(row, mapping, "procedure")
+    if proc not in services:
+        raise ValueError(f"mã thủ tục “{proc[:30]}” không có trong danh mục")
+    out["service_id"] = services[proc]
+    for name, column in (("received", "received_on"), ("due", "due_on"), ("returned", "returned_on")):
+        raw = _value(row, mapping, name)
+        try:
+            out[column] = parse_dmy(raw) if raw else None
+        except ValueError:
+            raise ValueError(f"{FIELD_LABELS[name]} “{raw[:20]}” không phải ngày dd/mm/yyyy") from None
+    if out["received_on"] is None:
+        raise ValueError("thiếu ngày tiếp nhận")
+    for name, parse in (("channel", parse_channel), ("paid_online", parse_flag)):
+        raw = _value(row, mapping, name)
+        try:
+            out[name] = parse(raw)
+        except ValueError:
+            raise ValueError(f"{FIELD_LABELS[name]} “{raw[:20]}” không nhận dạng được") from None
+    return out
+
+
+def import_dossiers(s: Session, unit_id: int, headers: list[str], rows: list[list[str]],
+                    given: dict[str, str] | None = None) -> ImportReport:
+    """Add new dossiers and update known ones; nothing is stored if a column is missing."""
+    report = ImportReport()
+    mapping = guess_mapping(headers, given)
+    report.missing_columns = [FIELD_LABELS[n] for n in REQUIRED if n not in mapping]
+    if report.missing_columns:
+        return report
+    services = dict(s.execute(select(Service.code, Service.id)).all())
+    codes = [_value(r, mapping, "code") for r in rows]
+    known = {d.code: d for d in s.scalars(select(Dossier).where(
+        Dossier.unit_id == unit_id, Dossier.code.in_(set(codes))))}
+    seen: set[str] = set()
+    for line, row in enumerate(rows, start=2):  # line 1 holds the headers
+        try:
+            values = _parse_row(row, mapping, services)
+            if values["code"] in seen:
+                raise ValueError("mã hồ sơ lặp lại trong tệp")
+        except ValueError as exc:
+            report.errors.append((line, str(exc)))
+            continue
+        seen.add(values["code"])
+        dossier = known.get(values["code"])
+        if dossier is None:
+            dossier = known[values["code"]] = Dossier(unit_id=unit_id)
+            s.add(dossier)
+            report.created += 1
+        else:
+            report.updated += 1
+        for key, value in values.items():
+            setattr(dossier, key, value)
+    s.flush()
+    return report
