@@ -76,3 +76,20 @@ def update_user(user: User, role: str, unit: Unit) -> None:
     if role not in ROLES:
         raise AccountError("role")
     user.role, user.unit = role, unit
+
+
+def ensure_demo_admin(s: Session, unit: Unit, username: str = "demo-admin") -> tuple[User, str]:
+    """Create or re-enable the demo administrator with a fresh random password.
+
+    The password is new at every call, so the login printed by the last
+    `sipas demo seed` always works and no fixed password ships in the code.
+    """
+    password = passwords.generate_password()
+    user = user_by_username(s, username)
+    if user is None:
+        user = create_user(s, username, "admin", unit, password)
+    else:
+        user.role, user.unit, user.active = "admin", unit, True
+        set_password(user, password)
+    s.flush()
+    return user, password

@@ -6,6 +6,7 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from survey import db, demo, qr
+from survey.auth.operations import ensure_demo_admin
 from survey.links import survey_url
 from survey.questionnaire.sync import sync_shipped
 
@@ -19,8 +20,11 @@ def seed(quiet: bool) -> None:
     s = db.session()
     sync_shipped(s)
     commune, points = demo.seed(s)
+    admin, password = ensure_demo_admin(s, commune)
     s.commit()
     click.echo(f"Demo ready: {commune.name}, {commune.parent.name} ({len(points)} counters).")
+    click.echo(f"Demo administrator (for trying the service only): {admin.username} / {password}"
+               " — log in at /staff/login; this password changes at every `sipas demo seed`.")
     if quiet:
         return
     for point in points:
