@@ -90,7 +90,9 @@ def compare(df: pd.DataFrame, between: str, a, b, by: Sequence[str] = (),
     pbar) (1/n_a + 1/n_b))``, both with effective sizes ``n_eff``. For
     composites (and ``mean_pct``) the interval is ``d ± z sqrt(se_a² +
     se_b²)`` from the linearised standard errors and the p-value the matching
-    Wald test. Holm and Benjamini-Hochberg adjustments run over every
+    Wald test; where both sides have zero variance (both at 0 or 100 %)
+    the Newcombe interval with ``n_eff`` stands in (``newcombe-boundary``).
+    Holm and Benjamini-Hochberg adjustments run over every
     comparison of the call as one family.
 
     References
@@ -122,14 +124,20 @@ def compare(df: pd.DataFrame, between: str, a, b, by: Sequence[str] = (),
     stat = np.where(prop, z_score, z_wald)
     # zero spread on both sides (e.g. both at 100 %) is no evidence of a difference
     stat = np.where(np.isnan(stat) & (d == 0), 0.0, stat)
-    stat = np.where(np.isnan(stat) & ~np.isnan(d), np.sign(d) * np.inf, stat)
+    with np.errstate(invalid="ignore"):
+        stat = np.where(np.isnan(stat) & ~np.isnan(d), np.sign(d) * np.inf, stat)
     p_value = 2 * stats.norm.sf(np.abs(stat))
+    # composites with no spread on either side (both at 0 or 100 %) would get a
+    # zero-width Wald interval: the score interval with n_eff stands in
+    boundary = ~prop & (se == 0) & ~np.isnan(d)
+    use_score = prop | boundary
     out = m[list(by) + ["level", "code", "n_a", "n_b", "estimate_a", "estimate_b"]].copy()
     out["difference"] = 100 * d
     out["se"] = 100 * se
-    out["ci_low"] = 100 * np.where(prop, n_low, d - z * se)
-    out["ci_high"] = 100 * np.where(prop, n_high, d + z * se)
-    out["interval"] = np.where(prop, "newcombe", "wald-linearization")
+    out["ci_low"] = 100 * np.where(use_score, n_low, d - z * se)
+    out["ci_high"] = 100 * np.where(use_score, n_high, d + z * se)
+    out["interval"] = np.where(prop, "newcombe", np.where(boundary, "newcombe-boundary",
+                                                          "wald-linearization"))
     out["p_value"] = p_value
     out["p_holm"] = holm(p_value)
     out["p_bh"] = benjamini_hochberg(p_value)

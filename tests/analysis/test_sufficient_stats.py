@@ -1,0 +1,75 @@
+"""Sufficient statistics: same estimates as from rows, additive, built from arrays."""
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from analysis import SufficientStats, estimate, estimate_from_stats, sufficient_stats
+from conftest import make_responses
+
+NUMERIC = ["n", "n_eff", "deff", "estimate", "se", "ci_low", "ci_high"]
+ARRAYS = ["n", "answered", "satisfied", "aa", "ay", "yy"]
+
+
+def assert_same_table(a, b):
+    np.testing.assert_allclose(a[NUMERIC].to_numpy(float), b[NUMERIC].to_numpy(float),
+                               rtol=1e-9, atol=1e-9, equal_nan=True)
+    other = [c for c in a.columns if c not in NUMERIC]
+    pd.testing.assert_frame_equal(a[other], b[other])
+
+
+@pytest.mark.parametrize("method", ["top2box", "mean_pct"])
+@pytest.mark.parametrize("ci", ["wilson", "exact"])
+def test_same_as_estimate_from_rows(method, ci):
+    df = make_responses(n=700, missing=0.2)
+    stats = sufficient_stats(df, by=["service", "period"], method=method)
+    assert_same_table(estimate_from_stats(stats, ci=ci),
+                      estimate(df, by=["service", "period"], method=method, ci=ci))
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 10_000), n=st.integers(2, 80), missing=st.floats(0, 0.6))
+def test_same_as_estimate_property(seed, n, missing):
+    df = make_responses(n=n, missing=missing, seed=seed)
+    assert_same_table(estimate_from_stats(sufficient_stats(df, by=["service"])),
+                      estimate(df, by=["service"]))
+
+
+def test_stats_are_additive_over_disjoint_responses():
+    df = make_responses(n=500)
+    first, second = df.iloc[:230], df.iloc[230:].query("service != 'C'")
+    union = pd.concat([first, second])
+    added = sufficient_stats(first, by=["service"]) + sufficient_stats(second, by=["service"])
+    whole = sufficient_stats(union, by=["service"])
+    pd.testing.assert_frame_equal(added.keys, whole.keys)
+    for name in ARRAYS:
+        np.testing.assert_allclose(getattr(added, name), getattr(whole, name))
+    assert_same_table(estimate_from_stats(added), estimate(union, by=["service"]))
+
+
+def test_built_from_plain_arrays_as_sql_would():
+    """The web app's SQL: SUM(a_j), SUM(y_j), SUM(a_j * a_k)... GROUP BY service."""
+    df = make_responses(n=300, expectations=False)
+    codes = [c for c in df.columns if c[:2] in ("TC", "TT", "CC", "KQ", "PA")]
+    a = df[codes].notna().astype(float)
+    y = (df[codes] >= 4).astype(float)
+    rows, keys = [], []
+    for service, idx in df.groupby("service").groups.items():  # stands in for SQL
+        A, Y = a.loc[idx].to_numpy(), y.loc[idx].to_numpy()
+        rows.append((len(idx), A.sum(0), Y.sum(0), A.T @ A, A.T @ Y, Y.T @ Y))
+        keys.append(service)
+    stats = SufficientStats(codes, *[np.array(col) for col in zip(*rows)],
+                            keys=pd.DataFrame({"service": keys}))
+    assert_same_table(estimate_from_stats(stats), estimate(df, by=["service"]))
+
+
+def test_container_is_frozen_and_checks_shapes():
+    stats = sufficient_stats(make_responses(n=50))
+    with pytest.raises(AttributeError):
+        stats.n = np.array([1.0])
+    with pytest.raises(ValueError, match="shape"):
+        SufficientStats(("A1", "A2"), [3], [[1, 2]], [[1, 1]], np.zeros((1, 2, 2)),
+                        np.zeros((1, 2, 2)), np.zeros((1, 3, 3)))
+    other = sufficient_stats(make_responses(n=50), method="mean_pct")
+    with pytest.raises(ValueError, match="same items and method"):
+        stats + other
