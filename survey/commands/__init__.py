@@ -6,7 +6,7 @@ from flask import Flask
 
 def register(app: Flask) -> None:
     """Attach every command group to the app's CLI."""
-    from survey.commands import database, demo, qr, serve, stats, users
+    from survey.commands import backup, database, demo, export, qr, retention, serve, stats, users
 
-    for module in (database, demo, qr, serve, stats, users):
+    for module in (database, demo, qr, serve, stats, users, backup, retention, export):
         module.register(app)
