@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import and_, case, false, func, select
 from sqlalchemy.orm import Session
 
-from survey.models import Answer, Questionnaire, Response, Service
+from survey.models import Answer, Comment, Field, Questionnaire, Response, Service, ServicePoint, Unit
 from survey.results.filters import Filters
 
 
@@ -125,3 +125,30 @@ def option_counts(s: Session, f: Filters, codes: tuple[str, ...]) -> list[tuple[
             .group_by(Answer.item_code, Answer.value))
     return s.execute(stmt).all()
 
+
+
+def response_rows(s: Session, f: Filters, codes: tuple[str, ...], batch: int = 1000):
+    """Stream one row per response: metadata, one column per item code, the comment.
+
+    The pivot runs over the selection only; rows come through a server-side
+    cursor (PostgreSQL) or the stepping SQLite cursor, `batch` at a time.
+    """
+    pivot = (select(Answer.response_id.label("rid"),
+                    *[func.max(case((Answer.item_code == c, Answer.value))).label(f"v{k}")
+                      for k, c in enumerate(codes)])
+             .join(Response, Response.id == Answer.response_id)
+             .where(*scope(f), Answer.item_code.in_(codes))
+             .group_by(Answer.response_id).subquery("v"))
+    stmt = (select(Response.id, Response.submitted_at, Unit.code, Unit.name, Field.name,
+                   Service.code, Service.name, ServicePoint.name, Response.channel,
+                   Response.flagged, Response.flag_reason,
+                   *[pivot.c[f"v{k}"] for k in range(len(codes))],
+                   Comment.text, Comment.element_code)
+            .join(Unit, Unit.id == Response.unit_id)
+            .join(Service, Service.id == Response.service_id)
+            .join(Field, Field.id == Service.field_id)
+            .outerjoin(ServicePoint, ServicePoint.id == Response.service_point_id)
+            .outerjoin(pivot, pivot.c.rid == Response.id)
+            .outerjoin(Comment, Comment.response_id == Response.id)
+            .where(*scope(f)).order_by(Response.id))
+    yield from s.execute(stmt.execution_options(yield_per=batch))

@@ -1,0 +1,1 @@
+"""Exports: tables of (headers, rows) and the one writer that turns them into CSV or XLSX."""

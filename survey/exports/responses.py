@@ -1,0 +1,75 @@
+"""The raw-responses table (one row per response) and its data dictionary."""
+from __future__ import annotations
+
+from flask_babel import gettext as _
+
+from survey import db
+from survey.exports.writer import Table
+from survey.questionnaire.definition import QuestionnaireDefinition
+from survey.results import sql
+from survey.results.config import definition
+from survey.results.filters import LOCAL, Filters
+
+
+def item_codes(q: QuestionnaireDefinition) -> tuple[str, ...]:
+    """Every answerable item in questionnaire order: criteria, expectations, choices."""
+    return (tuple(c.code for c in q.criteria) + tuple(e.code for e in q.expectations)
+            + tuple(c.code for c in q.choices))
+
+
+def _meta_headers() -> list[tuple[str, str]]:
+    """(header, meaning) of the columns before the item codes."""
+    return [
+        (_("Mã phiếu"), _("Số thứ tự của phiếu trong hệ thống")),
+        (_("Thời điểm gửi"), _("Ngày giờ gửi phiếu, giờ Việt Nam (UTC+7)")),
+        (_("Mã đơn vị"), _("Mã đơn vị hành chính")),
+        (_("Đơn vị"), _("Tên đơn vị hành chính")),
+        (_("Lĩnh vực"), _("Lĩnh vực của thủ tục")),
+        (_("Mã thủ tục"), _("Mã thủ tục hành chính quốc gia")),
+        (_("Thủ tục"), _("Tên thủ tục hành chính")),
+        (_("Quầy"), _("Quầy/điểm phục vụ nơi quét mã QR (trống nếu không rõ)")),
+        (_("Cách gửi phiếu"), _("qr: mã QR tại quầy; kiosk: máy tính bảng tại quầy; paper: phiếu giấy nhập lại; invitation: mã mời")),
+        (_("Bị gắn cờ"), _("Phiếu nghi vấn (không bị xóa; mặc định không tính vào chỉ số)")),
+        (_("Lý do gắn cờ"), _("Lý do phiếu bị gắn cờ")),
+    ]
+
+
+def _tail_headers() -> list[tuple[str, str]]:
+    return [(_("Góp ý"), _("Ý kiến góp ý tự do của người dân")),
+            (_("Yếu tố của góp ý"), _("Mã yếu tố do chuyên viên gắn cho góp ý"))]
+
+
+def responses_table(f: Filters) -> Table:
+    """One row per response with item codes as columns, streamed from the database.
+
+    Raw data keeps flagged responses (marked in their own column) whatever
+    the index filters say: an analyst reviewing flags needs to see them.
+    """
+    f = f.narrowed(include_flagged=True)
+    codes = item_codes(definition(f.questionnaire))
+    headers = [h for h, _m in _meta_headers()] + list(codes) + [h for h, _m in _tail_headers()]
+
+    def rows():
+        for row in sql.response_rows(db.session(), f, codes):
+            row = list(row)
+            row[1] = row[1].astimezone(LOCAL).replace(tzinfo=None)  # spreadsheets have no zones
+            row[9] = _("Có") if row[9] else _("Không")
+            yield row
+    return Table(_("Phiếu khảo sát"), headers, rows())
+
+
+def dictionary_table(f: Filters) -> Table:
+    """What every column of the responses table means, with its coded values."""
+    q = definition(f.questionnaire)
+    sat = "; ".join(f"{o.value} = {o.label.vi}" for o in q.satisfaction_scale)
+    exp = "; ".join(f"{o.value} = {o.label.vi}" for o in q.expectation_scale)
+    rows = [(h, m, "") for h, m in _meta_headers()]
+    for e in q.elements:
+        rows += [(c.code, f"{e.title.vi}: {c.text.vi}", sat) for c in e.criteria]
+    rows += [(e.code, f"{q.expectation_prompt.vi} {e.text.vi}", exp) for e in q.expectations]
+    rows += [(c.code, c.text.vi, "; ".join(f"{o.value} = {o.label.vi}" for o in c.options))
+             for c in q.choices]
+    rows += [(h, m, "") for h, m in _tail_headers()]
+    rows.append(("", _("Bảng hỏi: %(code)s phiên bản %(version)s (%(basis)s)",
+                       code=q.code, version=q.version, basis=q.basis), ""))
+    return Table(_("Từ điển dữ liệu"), [_("Cột"), _("Ý nghĩa"), _("Giá trị")], rows)

@@ -1,0 +1,52 @@
+"""Estimates per scope: the whole selection, each field, each service, each counter."""
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy.orm import Session
+
+from survey.results import queries
+from survey.results.config import Method
+from survey.results.filters import Filters
+from survey.results.stats import regroup
+
+SCOPES = ("overall", "field", "service", "service_point")
+
+
+def scoped_estimates(s: Session, f: Filters, method: Method) -> pd.DataFrame:
+    """One long table: scope, scope_code, scope_name, then `analysis` columns.
+
+    One SQL scan per (service, counter) cell; coarser scopes are sums of cells.
+    """
+    cells = queries.cell_stats(s, f, ("service", "service_point"), method)
+    names = queries.catalogue(s, cells.keys["service"].unique(), cells.keys["service_point"].unique())
+    services = names.services.set_index("service")
+    field_of = cells.keys["service"].map(services["field"])
+    parts = []
+
+    def add(scope, keys, label):
+        if keys is None:
+            table = queries.estimates(regroup(cells, pd.DataFrame(index=cells.keys.index)), f, method)
+            table.insert(0, "scope_code", "")
+            table.insert(1, "scope_name", "")
+        else:
+            table = queries.estimates(regroup(cells, keys.to_frame("key")), f, method)
+            codes, titles = label(table.pop("key"))
+            table.insert(0, "scope_code", codes)
+            table.insert(1, "scope_name", titles)
+        table.insert(0, "scope", scope)
+        parts.append(table)
+
+    add("overall", None, None)
+    if len(cells.n):
+        fields = names.services.drop_duplicates("field").set_index("field")
+        add("field", field_of, lambda k: (k.map(fields["field_code"]).to_numpy(),
+                                          k.map(fields["field_name"]).to_numpy()))
+        add("service", cells.keys["service"], lambda k: (k.map(services["service_code"]).to_numpy(),
+                                                         k.map(services["service_name"]).to_numpy()))
+        # Responses without a counter form a group that takes part in the
+        # variance (domain estimation) but is not a counter: drop its rows.
+        add("service_point", cells.keys["service_point"],
+            lambda k: (k.map(lambda v: None if pd.isna(v) else str(int(v))).to_numpy(),
+                       k.map(names.points).to_numpy()))
+    out = pd.concat(parts, ignore_index=True)
+    return out[~((out.scope == "service_point") & out.scope_code.isna())].reset_index(drop=True)
