@@ -1,13 +1,15 @@
 """Read plans: which is open for a unit today, a plan's responses, listings."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
-from sqlalchemy import Select, and_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from survey.models import Plan, Questionnaire, Response
-from survey.plans.calendar import today, utc_bounds
+from survey.models import Plan
+from survey.plans.calendar import today
+from survey.results.config import Method
+from survey.results.filters import Filters, Period
 from survey.questionnaire.definition import QuestionnaireDefinition
 from survey.questionnaire.loader import shipped
 
@@ -45,26 +47,26 @@ def definition(plan: Plan) -> QuestionnaireDefinition:
     return shipped()[(plan.questionnaire_code, plan.questionnaire_version)]
 
 
-def response_filter(plan: Plan):
-    """The SQL condition selecting a plan's responses (one place, used everywhere)."""
-    lo, hi = utc_bounds(plan.start_date, plan.end_date)
-    _, paper_hi = utc_bounds(plan.start_date, plan.end_date.fromordinal(
-        plan.end_date.toordinal() + PAPER_GRACE_DAYS))
-    in_period = and_(Response.submitted_at >= lo, Response.submitted_at < hi)
-    paper_late = and_(Response.channel == "paper", Response.submitted_at >= lo,
-                      Response.submitted_at < paper_hi)
-    return and_(Response.unit_id == plan.unit_id,
-                Questionnaire.code == plan.questionnaire_code,
-                Questionnaire.version == plan.questionnaire_version,
-                Response.flagged.is_(False),
-                in_period | paper_late)
+def results_filters(s: Session, plan: Plan) -> Filters:
+    """The selection of a plan's responses, in the form survey/results and the exports take.
+
+    Period: the plan's dates plus PAPER_GRACE_DAYS for paper forms keyed in
+    afterwards (the online form is closed then, so only those fall there),
+    cut short where the unit's next plan starts.
+    """
+    end = plan.end_date + timedelta(days=PAPER_GRACE_DAYS)
+    later = s.scalar(select(func.min(Plan.start_date)).where(
+        Plan.unit_id == plan.unit_id, Plan.start_date > plan.end_date))
+    if later is not None:
+        end = min(end, later - timedelta(days=1))
+    return Filters(unit_ids=(plan.unit_id,), period=Period("custom", plan.start_date, end),
+                   questionnaire=(plan.questionnaire_code, plan.questionnaire_version))
 
 
-def responses_query(plan: Plan, *columns) -> Select:
-    """A select over the plan's responses, joined to their questionnaire."""
-    return (select(*columns).select_from(Response)
-            .join(Questionnaire, Questionnaire.id == Response.questionnaire_id)
-            .where(response_filter(plan)))
+def results_method(plan: Plan) -> Method:
+    """The index and interval settings recorded on the plan."""
+    return Method(index=plan.index_method, interval=plan.interval_method, level=plan.conf_level,
+                  min_n=Method.from_config().min_n)
 
 
 def get(s: Session, plan_id: int) -> Plan | None:

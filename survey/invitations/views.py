@@ -1,0 +1,64 @@
+"""Public routes: /m/<code> opens the form for the invitation's service; /m to type a code."""
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from flask import abort, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from survey import db
+from survey.citizen import views as citizen
+from survey.citizen.operations import already_stored
+from survey.invitations import bp
+from survey.invitations.codes import normalise
+from survey.invitations.operations import claim
+from survey.invitations.queries import find, refusal
+from survey.models import Plan
+from survey.security import csrf
+
+
+def _refused(reason: str):
+    return render_template("citizen/invitation_refused.html", reason=reason), 410
+
+
+@bp.route("/m", methods=["GET", "POST"])
+def enter():
+    """A short form to type the code printed on the slip."""
+    error = None
+    if request.method == "POST":
+        code = normalise(request.form.get("code", ""))
+        if code is not None:
+            return redirect(url_for("invitations.form", code=code), code=303)
+        error = _("Mã gồm 8 ký tự (chữ và số), ví dụ ABCD-EFGH. Vui lòng nhập lại.")
+    return render_template("citizen/invitation_enter.html", error=error), 400 if error else 200
+
+
+@bp.route("/m/<code>", methods=["GET", "POST"])
+@csrf.exempt  # checked inside the citizen submit, like the counter form
+def form(code: str):
+    """Open the form with the invitation's service preset; store with channel 'invitation'."""
+    clean = normalise(code)
+    if clean is None:
+        abort(404)
+    if clean != code:
+        return redirect(url_for("invitations.form", code=clean), code=301)
+    s = db.session()
+    invitation = find(s, clean)
+    reason = refusal(s, invitation)
+    if reason and request.method == "POST" and already_stored(s, request.form.get("submission_key", "")):
+        # A double tap or retry of the submission that used the code: it was stored.
+        return redirect(url_for("citizen.thanks"), code=303)
+    if reason:
+        return _refused(reason)
+    plan = s.get(Plan, invitation.plan_id)
+    g.plan = plan  # the plan's questionnaire, as on the counter form
+    # A stand-in for a counter: the invitation belongs to no service point.
+    point = SimpleNamespace(id=None, unit=plan.unit, unit_id=plan.unit_id,
+                            name=_("Phiếu mời khảo sát"), services=[invitation.service])
+    if request.method == "POST":
+        return citizen._submit(
+            point, invitation.service, "invitation",
+            claim=lambda sess, key: claim(sess, clean, key),
+            refused=lambda: _refused(_("Mã khảo sát này đã được sử dụng. Mỗi mã chỉ dùng được một lần.")),
+        )
+    return citizen._render(point, invitation.service, None)
