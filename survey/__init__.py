@@ -40,6 +40,8 @@ def register_blueprints(app: Flask) -> None:
     """Mount each feature: the citizen form first, then staff-facing parts."""
     from survey.admin import bp as admin_bp
     from survey.admin.posters import bp as posters_bp
+    from survey.admin import bp as admin_bp
+    from survey.admin.posters import bp as posters_bp
     from survey.auth import bp as auth_bp
     from survey.citizen import bp as citizen_bp
     from survey.invitations import bp as invitations_bp
@@ -47,6 +49,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(citizen_bp)
     app.register_blueprint(invitations_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(admin_bp)
+    app.register_blueprint(posters_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(posters_bp)
 

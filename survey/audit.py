@@ -8,7 +8,7 @@ transaction as the change it describes, then commit that transaction yourself.
 from __future__ import annotations
 
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from survey import db
@@ -37,9 +37,9 @@ def record(action: str, target: str | None = None, detail: str | None = None,
     return event
 
 
-def recent(s: Session, page: int = 1, action: str | None = None,
-           user_ids: set[int] | None = None) -> list[tuple[AuditEvent, str | None]]:
-    """Return one page of events, newest first, with the username of each."""
+def recent(s: Session, page: int = 1, action: str | None = None, user_ids: set[int] | None = None,
+           include_anonymous: bool = False) -> list[tuple[AuditEvent, str | None]]:
+    """Return one page (plus one row, to tell if more follow) of events, newest first, with usernames."""
     query = (
         select(AuditEvent, User.username)
         .outerjoin(User, User.id == AuditEvent.user_id)
@@ -50,5 +50,6 @@ def recent(s: Session, page: int = 1, action: str | None = None,
     if action:
         query = query.where(AuditEvent.action == action)
     if user_ids is not None:
-        query = query.where(AuditEvent.user_id.in_(user_ids))
+        by_users = AuditEvent.user_id.in_(user_ids)
+        query = query.where(or_(by_users, AuditEvent.user_id.is_(None)) if include_anonymous else by_users)
     return [tuple(row) for row in s.execute(query)]

@@ -72,3 +72,25 @@ def register_kiosk(point: ServicePoint) -> str:
     """Issue (or replace) the secret that turns a counter tablet into a kiosk."""
     point.kiosk_token = new_token()
     return point.kiosk_token
+
+
+def set_service_active(service: Service, active: bool) -> None:
+    """Withdraw a procedure from the form (or bring it back); its responses are kept."""
+    service.active = active
+
+
+def save_service_point(s: Session, point: ServicePoint | None, unit: Unit, name: str,
+                       services: list[Service]) -> ServicePoint:
+    """Create a counter, or rename/move an existing one and set the services it offers."""
+    if point is None:
+        point = ServicePoint(unit=unit, name=name, token=new_token())
+        s.add(point)
+    point.unit, point.name = unit, name
+    point.services = list(services)
+    s.flush()
+    return point
+
+
+def unregister_kiosk(point: ServicePoint) -> None:
+    """Forget the counter tablet: its kiosk address answers 404."""
+    point.kiosk_token = None

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
-from survey.models import ServicePoint, Unit
+from survey.models import Field, Service, ServicePoint, Unit
 
 
 def point_by_token(s: Session, token: str) -> ServicePoint | None:
@@ -26,4 +26,28 @@ def service_points(s: Session, unit: Unit | None = None) -> list[ServicePoint]:
     query = select(ServicePoint).order_by(ServicePoint.unit_id, ServicePoint.id)
     if unit is not None:
         query = query.where(ServicePoint.unit_id == unit.id)
+    return list(s.scalars(query))
+
+
+def fields(s: Session) -> list[Field]:
+    """List fields by name."""
+    return list(s.scalars(select(Field).order_by(Field.name)))
+
+
+def services(s: Session, active_only: bool = False) -> list[Service]:
+    """List procedures by field then code."""
+    query = select(Service).join(Field, Field.id == Service.field_id).order_by(Field.name, Service.code)
+    if active_only:
+        query = query.where(Service.active.is_(True))
+    return list(s.scalars(query))
+
+
+def points_of_units(s: Session, unit_ids: set[int]) -> list[ServicePoint]:
+    """List the counters of some units, by unit then name."""
+    query = (
+        select(ServicePoint)
+        .where(ServicePoint.unit_id.in_(unit_ids))
+        .order_by(ServicePoint.unit_id, ServicePoint.name)
+        .options(selectinload(ServicePoint.services))
+    )
     return list(s.scalars(query))

@@ -1,0 +1,27 @@
+"""The audit log, newest first, for administrators of the units it concerns."""
+from __future__ import annotations
+
+from flask import render_template, request
+from flask_babel import lazy_gettext as _l
+
+from survey import audit, db
+from survey.admin import bp
+from survey.auth.access import current_user, roles_required, visible_unit_ids
+from survey.auth.nav import nav_item
+from survey.auth.queries import users
+
+
+@bp.get("/audit")
+@nav_item(_l("Nhật ký"), order=90)
+@roles_required("admin")
+def audit_events():
+    """Page through the events of the accounts of the administrator's units."""
+    page = request.args.get("page", "1")
+    page = int(page) if page.isdigit() and int(page) > 0 else 1
+    action = (request.args.get("action") or "").strip()[:40] or None
+    s = db.session()
+    # Anonymous events (failed logins) carry no unit: only city-level administrators see them.
+    user_ids = {u.id for u in users(s, visible_unit_ids(current_user))}
+    rows = audit.recent(s, page, action, user_ids, include_anonymous=current_user.unit.parent_id is None)
+    return render_template("admin/audit.html", rows=rows[:audit.PAGE_SIZE],
+                           more=len(rows) > audit.PAGE_SIZE, page=page, action=action)

@@ -1,0 +1,104 @@
+"""Counters of the administrator's units: services offered, QR token, kiosk tablet."""
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from survey import audit, db
+from survey.admin import bp
+from survey.admin.forms import int_list, text, visible_unit_from_form
+from survey.auth.access import current_user, require_visible_unit, roles_required, visible_unit_ids, visible_units
+from survey.auth.nav import nav_item
+from survey.catalogue import operations as ops
+from survey.catalogue import queries
+from survey.links import base_url, survey_url
+from survey.models import Service, ServicePoint
+
+
+def visible_point(point_id: int) -> ServicePoint:
+    """Return the counter if the user's units include it; 404 otherwise (even if it exists)."""
+    point = db.session().get(ServicePoint, point_id)
+    require_visible_unit(point.unit_id if point else None)
+    return point
+
+
+@bp.get("/counters")
+@nav_item(_l("Quầy"), order=75)
+@roles_required("admin")
+def counters():
+    """List the counters of the units the administrator sees."""
+    points = queries.points_of_units(db.session(), visible_unit_ids(current_user))
+    return render_template("admin/counters.html", points=points)
+
+
+@bp.get("/counters/new")
+@roles_required("admin")
+def counter_new():
+    """Show an empty counter form."""
+    return _form(None)
+
+
+@bp.get("/counters/<int:point_id>")
+@roles_required("admin")
+def counter_edit(point_id: int):
+    """Show a counter: its services, QR address and kiosk tablet."""
+    return _form(visible_point(point_id))
+
+
+def _form(point: ServicePoint | None):
+    s = db.session()
+    return render_template(
+        "admin/counter.html", point=point, units=visible_units(current_user), services=queries.services(s),
+        qr_url=survey_url(point) if point and point.token else None,
+        kiosk_url=kiosk_url(point) if point and point.kiosk_token else None,
+    )
+
+
+@bp.post("/counters/new")
+@bp.post("/counters/<int:point_id>")
+@roles_required("admin")
+def counter_save(point_id: int | None = None):
+    """Create or update a counter."""
+    point = visible_point(point_id) if point_id is not None else None
+    unit, name = visible_unit_from_form(), text("name", 200)
+    if not name:
+        flash(_("Cần nhập tên quầy."), "error")
+        return redirect(request_url(point))
+    s = db.session()
+    chosen = list(s.scalars(select(Service).where(Service.id.in_(int_list("service_ids")))))
+    point = ops.save_service_point(s, point, unit, name, chosen)
+    audit.record("counter_save", f"service_point:{point.id}",
+                 f"{name}; services={','.join(v.code for v in chosen)}")
+    flash(_("Đã lưu quầy %(name)s.", name=name), "ok")
+    return redirect(url_for("admin.counter_edit", point_id=point.id))
+
+
+def kiosk_url(point: ServicePoint) -> str:
+    """Return the tablet's address; shown to administrators only, never printed."""
+    return base_url() + url_for("citizen.kiosk", kiosk_token=point.kiosk_token)
+
+
+def request_url(point: ServicePoint | None) -> str:
+    return url_for("admin.counter_edit", point_id=point.id) if point else url_for("admin.counter_new")
+
+
+TOKEN_ACTIONS = {
+    "rotate": (ops.rotate_token, "token_rotate", _l("Đã đổi mã QR. Mã QR cũ đã in không còn dùng được.")),
+    "revoke": (ops.revoke_token, "token_revoke", _l("Đã thu hồi mã QR của quầy.")),
+    "kiosk": (ops.register_kiosk, "kiosk_register", _l("Đã đăng ký máy tính bảng cho quầy.")),
+    "unkiosk": (ops.unregister_kiosk, "kiosk_unregister", _l("Đã hủy đăng ký máy tính bảng.")),
+}
+
+
+@bp.post("/counters/<int:point_id>/<any(rotate, revoke, kiosk, unkiosk):action>")
+@roles_required("admin")
+def counter_token(point_id: int, action: str):
+    """Rotate or revoke the QR token, or (un)register the counter's kiosk tablet."""
+    point = visible_point(point_id)
+    change, event, message = TOKEN_ACTIONS[action]
+    change(point)
+    audit.record(event, f"service_point:{point.id}", point.name)
+    flash(str(message), "ok")
+    return redirect(url_for("admin.counter_edit", point_id=point.id))

@@ -1,0 +1,60 @@
+"""QR posters and images for printing: analysts and administrators of the counters' units."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, render_template, request
+from flask_babel import lazy_gettext as _l
+
+from survey import audit, db, posters, qr
+from survey.admin.counters import visible_point
+from survey.auth.access import current_user, roles_required, visible_unit_ids
+from survey.auth.nav import nav_item
+from survey.catalogue.queries import points_of_units
+from survey.links import survey_url
+
+bp = Blueprint("posters", __name__, url_prefix="/staff/posters")
+
+KINDS = {"counters": (posters.counter_sheets, posters.counter_posters),
+         "services": (posters.service_sheets, posters.service_cards)}
+
+
+def _points():
+    point_id = request.args.get("point", "")
+    if point_id:
+        return [visible_point(int(point_id) if point_id.isdigit() else -1)]
+    return points_of_units(db.session(), visible_unit_ids(current_user))
+
+
+@bp.get("/")
+@nav_item(_l("In mã QR"), order=40)
+@roles_required("analyst")
+def index():
+    """List the counters with links to their posters, cards and QR images."""
+    return render_template("admin/posters.html",
+                           points=points_of_units(db.session(), visible_unit_ids(current_user)))
+
+
+@bp.get("/<any(counters, services):kind>.pdf")
+@roles_required("analyst")
+def pdf(kind: str):
+    """A4 posters (one per counter) or card sheets (one per service), for all or one counter."""
+    points = _points()
+    make_sheets, render = KINDS[kind]
+    sheets = make_sheets(points)
+    if not sheets:
+        abort(404)
+    audit.record("posters_print", f"{kind}:{request.args.get('point') or 'all'}", f"pages={len(sheets)}")
+    return Response(render(sheets), mimetype="application/pdf", headers={
+        "Content-Disposition": f'inline; filename="sipas-qr-{kind}.pdf"'})
+
+
+@bp.get("/counter/<int:point_id>.<any(svg, png):fmt>")
+@roles_required("analyst")
+def counter_qr(point_id: int, fmt: str):
+    """The counter's QR as SVG or PNG, for posters made by hand."""
+    point = visible_point(point_id)
+    if point.token is None:
+        abort(404)
+    url = survey_url(point)
+    body, mimetype = (qr.svg(url), "image/svg+xml") if fmt == "svg" else (qr.png(url), "image/png")
+    return Response(body, mimetype=mimetype, headers={
+        "Content-Disposition": f'attachment; filename="qr-quay-{point.id}.{fmt}"'})

@@ -1,0 +1,113 @@
+"""Import the national procedure list (CSV or XLSX) into fields and services.
+
+Headers are recognised without case, diacritics or punctuation (the file
+reader and ``plain`` are shared with the dossier-frame import); the user may
+override the guess. Rows are keyed by the national procedure code, so a
+re-import updates names and fields instead of adding duplicates. Bad rows
+are reported by their line in the file and skipped; good rows still import.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field as dc_field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from survey.catalogue import operations as ops
+from survey.frame.columns import plain
+from survey.frame.reader import FrameFileError, read_table
+from survey.models import Field, Service
+
+__all__ = ["COLUMNS", "FrameFileError", "ImportReport", "guess_mapping", "import_rows", "read_table"]
+
+COLUMNS = ("code", "name", "field", "field_code")
+REQUIRED = ("code", "name", "field")
+LABELS = {"code": "Mã thủ tục", "name": "Tên thủ tục", "field": "Lĩnh vực", "field_code": "Mã lĩnh vực"}
+ALIASES = {
+    "code": ("ma thu tuc", "ma tthc", "ma so tthc", "ma thu tuc hanh chinh", "ma so", "ma",
+             "procedure code", "code"),
+    "name": ("ten thu tuc", "ten tthc", "ten thu tuc hanh chinh", "thu tuc hanh chinh", "thu tuc",
+             "procedure name", "procedure", "name"),
+    "field": ("linh vuc", "ten linh vuc", "field name", "field", "sector"),
+    "field_code": ("ma linh vuc", "field code", "sector code"),
+}
+
+
+def guess_mapping(headers: list[str], given: dict[str, int] | None = None) -> dict[str, int]:
+    """Map each column role to a header index; ``given`` (role -> index) wins over guesses."""
+    index = {plain(h): i for i, h in reversed(list(enumerate(headers)))}
+    mapping = {k: v for k, v in (given or {}).items() if k in COLUMNS and 0 <= v < len(headers)}
+    for role in COLUMNS:
+        if role in mapping or (given and role in given):
+            continue
+        found = next((index[a] for a in ALIASES[role] if a in index), None)
+        if found is not None and found not in mapping.values():
+            mapping[role] = found
+    return mapping
+
+
+@dataclass
+class ImportReport:
+    """What an import did: counts and the rows it refused, by line number in the file."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[tuple[int, str]] = dc_field(default_factory=list)
+
+
+def _field_code(name: str) -> str:
+    return plain(name).upper().replace(" ", "-")[:40] or "KHAC"
+
+
+def _check(values: dict[str, str], seen: dict[str, int]) -> str | None:
+    if not values["code"]:
+        return "Thiếu mã thủ tục."
+    if len(values["code"]) > 20 or any(c.isspace() for c in values["code"]):
+        return "Mã thủ tục không hợp lệ (tối đa 20 ký tự, không có khoảng trắng)."
+    if not values["name"]:
+        return "Thiếu tên thủ tục."
+    if len(values["name"]) > 500:
+        return "Tên thủ tục dài quá 500 ký tự."
+    if not values["field"]:
+        return "Thiếu lĩnh vực."
+    if values["code"] in seen:
+        return f"Mã thủ tục trùng với dòng {seen[values['code']]}."
+    return None
+
+
+def _field(s: Session, cache: dict[str, Field], name: str, code: str) -> Field:
+    key = plain(name)
+    if key not in cache:
+        existing = s.scalar(select(Field).where(Field.code == code)) if code else None
+        if existing is None:  # match by name, so a file without field codes reuses ours
+            existing = next((f for f in s.scalars(select(Field)) if plain(f.name) == key), None)
+        cache[key] = ops.upsert_field(s, existing.code if existing else (code or _field_code(name)), name)
+    return cache[key]
+
+
+def import_rows(s: Session, rows: list[list[str]], mapping: dict[str, int]) -> ImportReport:
+    """Upsert every valid row; the caller commits. Line numbers count the header as 1."""
+    missing = [LABELS[r] for r in REQUIRED if r not in mapping]
+    if missing:
+        raise ValueError("Chưa chọn cột: " + ", ".join(missing))
+    report, seen, fields = ImportReport(), {}, {}
+    for line, row in enumerate(rows, start=2):
+        values = {r: (row[i].strip() if i < len(row) else "") for r, i in mapping.items()}
+        values.setdefault("field_code", "")
+        problem = _check(values, seen)
+        if problem:
+            report.errors.append((line, problem))
+            continue
+        seen[values["code"]] = line
+        field = _field(s, fields, values["field"], values["field_code"][:40])
+        before = s.scalar(select(Service).where(Service.code == values["code"]))
+        state = (before.name, before.field_id) if before else None
+        service = ops.upsert_service(s, values["code"], values["name"], field)
+        if state is None:
+            report.created += 1
+        elif state == (service.name, service.field_id):
+            report.unchanged += 1
+        else:
+            report.updated += 1
+    return report
