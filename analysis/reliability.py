@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special
 
 from .intervals import critical_value
 from .scheme import OVERALL_CODE, Scheme
@@ -59,8 +59,8 @@ def cronbach_alpha(items, level: float = 0.95) -> Alpha:
     alpha = k / (k - 1) * (1 - x.var(axis=0, ddof=1).sum() / total_var)
     df1, df2 = n - 1, (n - 1) * (k - 1)
     g = 1 - level
-    low = 1 - (1 - alpha) * stats.f.ppf(1 - g / 2, df1, df2)
-    high = 1 - (1 - alpha) * stats.f.ppf(g / 2, df1, df2)
+    low = 1 - (1 - alpha) * special.fdtri(df1, df2, 1 - g / 2)
+    high = 1 - (1 - alpha) * special.fdtri(df1, df2, g / 2)
     return Alpha(float(alpha), float(low), float(high), n, k, level)
 
 
