@@ -1,0 +1,59 @@
+"""Parse one keying of a paper form (pure): digits per item, 0 or blank for no answer."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from survey.citizen.submission import clean_text
+from survey.questionnaire.definition import QuestionnaireDefinition
+
+
+@dataclass
+class Keying:
+    number: str = ""
+    service: str = ""
+    answers: dict[str, int] = field(default_factory=dict)
+    comment: str = ""
+    errors: dict[str, str] = field(default_factory=dict)
+
+    def payload(self) -> str:
+        return json.dumps({"service": self.service, "answers": self.answers, "comment": self.comment},
+                          sort_keys=True, ensure_ascii=False)
+
+
+def items(q: QuestionnaireDefinition) -> list[str]:
+    """Item codes in the order they appear on the paper form."""
+    return [c.code for c in q.criteria] + [m.code for m in q.expectations] + [c.code for c in q.choices]
+
+
+def parse(form, q: QuestionnaireDefinition, service_codes: list[str]) -> Keying:
+    """Read the entry screen's fields; the service is keyed as its number in the list."""
+    k = Keying(number=form.get("number", "").strip()[:20], comment=clean_text(form.get("comment", ""))[:q.comment_max_length])
+    if not k.number.isalnum():
+        k.errors["number"] = "Nhập số phiếu ghi trên tờ phiếu (chữ và số)."
+    raw = form.get("service", "").strip()
+    if raw.isdigit() and 1 <= int(raw) <= len(service_codes):
+        k.service = service_codes[int(raw) - 1]
+    else:
+        k.errors["service"] = f"Nhập số thứ tự thủ tục từ 1 đến {len(service_codes)}."
+    valid = q.valid_values()
+    required = {c.code for c in q.criteria} if q.criteria_required else set()
+    for code in items(q):
+        raw = form.get(code, "").strip()
+        if raw in ("", "0"):
+            if code in required:
+                k.errors[code] = "Bắt buộc"
+            continue
+        if not raw.isdigit() or int(raw) not in valid[code]:
+            k.errors[code] = "Sai giá trị"
+        else:
+            k.answers[code] = int(raw)
+    return k
+
+
+def differences(a: str, b: str) -> list[str]:
+    """Item codes (and 'service', 'comment') where two keyings' payloads differ."""
+    pa, pb = json.loads(a), json.loads(b)
+    diff = [key for key in ("service", "comment") if pa[key] != pb[key]]
+    codes = sorted(set(pa["answers"]) | set(pb["answers"]))
+    return diff + [c for c in codes if pa["answers"].get(c) != pb["answers"].get(c)]

@@ -1,0 +1,71 @@
+"""Store keyings; when two by different clerks agree (or a supervisor resolves), count the form."""
+from __future__ import annotations
+
+import json
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from survey.citizen.operations import record_response
+from survey.models import PaperEntry, PaperForm, Plan, Service
+from survey.paper.keying import differences
+from survey.plans.queries import definition
+from survey.questionnaire.sync import ensure_row
+
+
+class KeyingError(ValueError):
+    """The keying cannot be accepted; the message is shown to the clerk."""
+
+
+def _count(s: Session, plan: Plan, form: PaperForm, payload: str) -> None:
+    data = json.loads(payload)
+    service = s.scalar(select(Service).where(Service.code == data["service"]))
+    form.status = "counted"
+    for entry in form.entries:
+        entry.payload = None  # the answers now live in the response only
+    s.flush()
+    # record_response commits the form's status and the response together.
+    record_response(s, questionnaire=ensure_row(s, definition(plan)), point=None, unit_id=plan.unit_id,
+                    service=service, channel="paper", answers={k: int(v) for k, v in data["answers"].items()},
+                    comment=data["comment"], submission_key=uuid.uuid4().hex)
+
+
+def key_in(s: Session, plan: Plan, number: str, user_id: int | None, payload: str) -> PaperForm:
+    """Add a keying of paper form `number`; returns the form with its new status.
+
+    First keying: pending. Second keying by another clerk: counted if equal,
+    conflict otherwise. A counted form cannot be keyed again.
+    """
+    form = s.scalar(select(PaperForm).where(PaperForm.plan_id == plan.id, PaperForm.number == number))
+    if form is None:
+        form = PaperForm(plan_id=plan.id, number=number, status="pending")
+        s.add(form)
+    if form.status == "counted":
+        raise KeyingError(f"Phiếu số {number} đã được nhập đủ hai lần và đã tính.")
+    if form.status == "conflict":
+        raise KeyingError(f"Phiếu số {number} đang có chênh lệch giữa hai lần nhập; cần đối chiếu trước.")
+    if form.entries and user_id is not None and form.entries[0].user_id == user_id:
+        raise KeyingError("Lần nhập thứ hai phải do một người khác thực hiện.")
+    form.entries.append(PaperEntry(user_id=user_id, payload=payload))
+    if len(form.entries) == 2:
+        if differences(form.entries[0].payload, form.entries[1].payload):
+            form.status = "conflict"
+        else:
+            _count(s, plan, form, payload)
+            return form
+    s.commit()
+    return form
+
+
+def resolve(s: Session, plan: Plan, form: PaperForm, payload: str) -> None:
+    """A supervisor keys the paper form a third time, looking at it: that keying counts."""
+    if form.status != "conflict":
+        raise KeyingError("Phiếu này không có chênh lệch cần đối chiếu.")
+    _count(s, plan, form, payload)
+
+
+def conflicts(s: Session, plan: Plan) -> list[tuple[PaperForm, list[str]]]:
+    forms = s.scalars(select(PaperForm).where(PaperForm.plan_id == plan.id, PaperForm.status == "conflict")
+                      .order_by(PaperForm.number))
+    return [(f, differences(f.entries[0].payload, f.entries[1].payload)) for f in forms]

@@ -1,0 +1,1 @@
+"""The annual report to Sở Nội vụ: a Vietnamese DOCX built from the plan's figures."""

@@ -1,0 +1,47 @@
+"""Report charts as PNG bytes (matplotlib, Agg backend: no display needed)."""
+from __future__ import annotations
+
+import io
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+plt.rcParams["font.family"] = "DejaVu Sans"  # shipped with matplotlib, has Vietnamese glyphs
+
+
+def _png(fig) -> bytes:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=150, bbox_inches="tight")
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+def indices_with_intervals(labels: list[str], est: list[float], low: list[float], high: list[float],
+                           title: str) -> bytes:
+    """Horizontal bars with interval whiskers, 0–100 %."""
+    fig, ax = plt.subplots(figsize=(6.3, 0.45 * len(labels) + 1.2))
+    y = range(len(labels))
+    err = [[max(0.0, e - lo) for e, lo in zip(est, low)], [max(0.0, hi - e) for e, hi in zip(est, high)]]
+    ax.barh(list(y), est, color="#9b1010", alpha=0.8, xerr=err, capsize=3, ecolor="#333")
+    for i, e in enumerate(est):
+        ax.text(min(e + 1, 88), i, f"{e:.2f}".replace(".", ","), va="center", fontsize=8)
+    ax.set_yticks(list(y), labels, fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlim(0, 100)
+    ax.set_xlabel("%")
+    ax.set_title(title, fontsize=10)
+    return _png(fig)
+
+
+def late_vs_sipas(codes: list[str], late: list[float], sipas: list[float]) -> bytes:
+    """One point per service: % late against its SIPAS."""
+    fig, ax = plt.subplots(figsize=(5.5, 3.8))
+    ax.scatter(late, sipas, color="#9b1010")
+    for c, x, y in zip(codes, late, sipas):
+        ax.annotate(c, (x, y), fontsize=7, xytext=(3, 3), textcoords="offset points")
+    ax.set_xlabel("Tỷ lệ hồ sơ trễ hạn (%)")
+    ax.set_ylabel("SIPAS của thủ tục (%)")
+    ax.set_title("Trễ hạn và mức độ hài lòng theo thủ tục", fontsize=10)
+    return _png(fig)

@@ -1,0 +1,73 @@
+"""Gather every figure the report shows, from the same functions the XLSX export uses."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from survey.models import Comment, Plan, Response
+from survey.plans.progress import ServiceProgress, service_progress
+from survey.plans.queries import definition, results_filters, results_method
+from survey.questionnaire.definition import QuestionnaireDefinition
+from survey.reform import Correlation, ReformFigures, correlation, reform_figures
+from survey.results import queries, sql
+from survey.results.config import Method
+from survey.results.filters import Filters
+from survey.results.scopes import scoped_estimates
+
+COMMENTS_PER_ELEMENT = 3
+
+
+@dataclass(frozen=True)
+class ReportData:
+    plan: Plan
+    q: QuestionnaireDefinition
+    filters: Filters
+    method: Method
+    estimates: pd.DataFrame  # survey.results.scopes.scoped_estimates of the plan
+    shares: list[queries.ChoiceShare]
+    progress: list[ServiceProgress]
+    reform: list[ReformFigures]
+    late_vs_sipas: Correlation
+    comments: dict[str | None, tuple[int, list[str]]]  # element code → (count, examples)
+    channels: dict[str, int]  # response channel → responses
+    on: date
+
+    def overall(self) -> pd.DataFrame:
+        return self.estimates[self.estimates.scope == "overall"].set_index("code")
+
+    def service_rows(self) -> pd.DataFrame:
+        return self.estimates[self.estimates.scope == "service"]
+
+
+def _comments(s: Session, f: Filters) -> dict[str | None, tuple[int, list[str]]]:
+    rows = s.execute(select(Comment.element_code, Comment.text).join(Response, Response.id == Comment.response_id)
+                     .where(*sql.scope(f)).order_by(Response.id.desc())).all()
+    out: dict[str | None, tuple[int, list[str]]] = {}
+    for element, text in rows:
+        n, examples = out.get(element, (0, []))
+        if len(examples) < COMMENTS_PER_ELEMENT:
+            examples.append(text)
+        out[element] = (n + 1, examples)
+    return out
+
+
+def gather(s: Session, plan: Plan, on: date | None = None) -> ReportData:
+    """Compute the report's figures for a plan."""
+    f, method = results_filters(s, plan), results_method(plan)
+    estimates = scoped_estimates(s, f, method)
+    progress = service_progress(s, plan, estimates, on)
+    reform = reform_figures(s, plan.unit_id, [ps.service_id for ps in plan.services],
+                            plan.start_date, plan.end_date)
+    sipas = {p.code: p for p in progress}
+    by_code = estimates[(estimates.scope == "service") & (estimates.code == "SIPAS")].set_index("scope_code")
+    pairs = [(r.late, float(by_code.loc[r.code, "estimate"])) for r in reform
+             if r.code in by_code.index and r.code in sipas]
+    channels = dict(s.execute(select(Response.channel, func.count()).where(*sql.scope(f))
+                              .group_by(Response.channel)).all())
+    return ReportData(plan, definition(plan), f, method, estimates, queries.shares(s, f), progress, reform,
+                      correlation([p[0] for p in pairs], [p[1] for p in pairs], method.level),
+                      _comments(s, f), channels, on or date.today())
