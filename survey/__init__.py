@@ -44,7 +44,9 @@ def register_blueprints(app: Flask) -> None:
     from survey.admin.posters import bp as posters_bp
     from survey.auth import bp as auth_bp
     from survey.citizen import bp as citizen_bp
+    from survey.dashboard import bp as dashboard_bp
     from survey.invitations import bp as invitations_bp
+    from survey.public import bp as public_bp
 
     app.register_blueprint(citizen_bp)
     app.register_blueprint(invitations_bp)
@@ -53,6 +55,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(posters_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(posters_bp)
+    app.register_blueprint(dashboard_bp)
+    app.register_blueprint(public_bp)
 
 
 def register_commands(app: Flask) -> None:

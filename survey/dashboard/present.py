@@ -1,0 +1,54 @@
+"""Turn an overview into what the dashboard template draws: charts and table rows."""
+from __future__ import annotations
+
+import pandas as pd
+from flask_babel import gettext as _
+
+from survey.charts import Point, interval_bars, trend
+from survey.results.config import definition
+from survey.results.filters import Filters, Period
+from survey.results.overview import Overview
+
+
+def points(table, label) -> list[Point]:
+    return [Point(label(r), r.estimate, r.ci_low, r.ci_high, int(r.n), bool(r.low_n))
+            for r in table.itertuples(index=False)]
+
+
+def months_of(period: Period | None, present: list[str]) -> list[str]:
+    """Every month of the period (empty ones too), or the months with data."""
+    if period is None:
+        return sorted(present)
+    out, (y, m) = [], (period.start.year, period.start.month)
+    while (y, m) <= (period.end.year, period.end.month) and len(out) < 60:
+        out.append(f"{y:04d}-{m:02d}")
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
+def dashboard_page(o: Overview, f: Filters) -> dict:
+    """Template variables of the dashboard."""
+    q = definition(f.questionnaire)
+    names = {e.code: e.title.vi for e in q.elements} | {"SIPAS": "SIPAS"}
+    names |= {c.code: c.text.vi for c in q.criteria} | {e.code: e.text.vi for e in q.expectations}
+    note = _("* ít hơn %(n)s phiếu: ước lượng chưa tin cậy", n=o.method.min_n)
+    headline = pd.concat([o.level("overall"), o.level("element")])  # SIPAS first, then elements
+    by_month = {r.month: r for r in o.months.itertuples(index=False)}
+    month_points = [Point(m[5:] + "/" + m[2:4], *(
+        (r.estimate, r.ci_low, r.ci_high, int(r.n), bool(r.low_n)) if (r := by_month.get(m))
+        else (float("nan"), float("nan"), float("nan"), 0, True))) for m in months_of(f.period, list(by_month))]
+    services = o.services
+    pivot = []
+    for code, rows in (services.groupby("service_code", sort=True) if len(services) else ()):
+        est = {r.code: r for r in rows.itertuples(index=False)}
+        pivot.append((code, rows.service_name.iloc[0], est))
+    return {
+        "o": o, "q": q, "names": names, "low_n_note": note,
+        "headline_chart": interval_bars(points(headline, lambda r: names.get(r.code, r.code)),
+                                        _("Chỉ số SIPAS và các yếu tố"), note),
+        "trend_chart": trend(month_points, _("Chỉ số SIPAS theo tháng")),
+        "criteria": o.level("criterion"),
+        "expectations": o.expectations_ranked(),
+        "service_rows": pivot,
+        "elements": [e.code for e in q.elements],
+    }

@@ -1,0 +1,66 @@
+"""Reads of the results pages: filter choices and the comments list."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from survey.dashboard.search import contains
+from survey.models import Comment, Field, Response, Service, ServicePoint, Unit
+from survey.results.filters import LOCAL, Filters
+from survey.results.sql import scope
+
+PAGE_SIZE = 25
+
+
+@dataclass(frozen=True)
+class Choices:
+    """Options of the filter form, limited to what the user may see."""
+
+    units: list[tuple[int, str]]
+    fields: list[tuple[int, str]]
+    services: list[tuple[int, str]]
+    points: list[tuple[int, str]]
+
+
+def choices(s: Session, unit_ids: tuple[int, ...]) -> Choices:
+    units = s.execute(select(Unit.id, Unit.name).where(Unit.id.in_(unit_ids)).order_by(Unit.name)).all()
+    points = s.execute(select(ServicePoint.id, ServicePoint.name).where(ServicePoint.unit_id.in_(unit_ids))
+                       .order_by(ServicePoint.name)).all()
+    fields = s.execute(select(Field.id, Field.name).order_by(Field.name)).all()
+    services = s.execute(select(Service.id, Service.code + " " + Service.name)
+                         .order_by(Service.code)).all()
+    return Choices(*(list(map(tuple, rows)) for rows in (units, fields, services, points)))
+
+
+@dataclass(frozen=True)
+class CommentRow:
+    response_id: int
+    text: str
+    element_code: str | None
+    service: str
+    submitted: datetime  # Vietnam local time
+
+
+def comments(s: Session, f: Filters, term: str, page: int) -> tuple[list[CommentRow], int]:
+    """One page of comments (newest first) matching `term`, and the total count."""
+    where = [*scope(f)]
+    if term:
+        where.append(contains(s, Comment.text, term))
+    base = select(Comment).join(Response, Response.id == Comment.response_id).where(*where)
+    total = s.scalar(select(func.count()).select_from(base.subquery()))
+    rows = s.execute(
+        select(Comment.response_id, Comment.text, Comment.element_code, Service.name, Response.submitted_at)
+        .join(Response, Response.id == Comment.response_id)
+        .join(Service, Service.id == Response.service_id)
+        .where(*where).order_by(Response.submitted_at.desc(), Response.id.desc())
+        .limit(PAGE_SIZE).offset((max(page, 1) - 1) * PAGE_SIZE)).all()
+    return [CommentRow(r[0], r[1], r[2], r[3], r[4].astimezone(LOCAL)) for r in rows], total
+
+
+def comment_unit(s: Session, response_id: int) -> int | None:
+    """The unit a comment belongs to (for the scope check before tagging)."""
+    return s.scalar(select(Response.unit_id).join(Comment, Comment.response_id == Response.id)
+                    .where(Response.id == response_id))

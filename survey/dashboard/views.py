@@ -1,0 +1,89 @@
+"""Results routes: the dashboard, comments with tagging, and downloads."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, send_file, stream_with_context, url_for
+from flask import Response as HttpResponse
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from survey import audit, charts, db
+from survey.auth.access import current_user, require_visible_unit, roles_required, visible_unit_ids
+from survey.auth.nav import nav_item
+from survey.dashboard import bp, queries
+from survey.dashboard.operations import tag_comment
+from survey.dashboard.present import dashboard_page
+from survey.exports.contents import FORMATS, KINDS
+from survey.exports.operations import csv_stream, describe, xlsx_file
+from survey.results.config import Method, definition
+from survey.results.filters import parse_filters
+from survey.results.overview import overview
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@bp.context_processor
+def _helpers():
+    return {"pct": charts.pct}
+
+
+def _filters(with_period: bool = True):
+    unit_ids = tuple(sorted(visible_unit_ids(current_user)))
+    f = parse_filters(request.args, unit_ids)
+    return f if with_period or request.args.get("ky") else f.narrowed(period=None)
+
+
+def _choices():
+    return queries.choices(db.session(), tuple(sorted(visible_unit_ids(current_user))))
+
+
+@bp.get("/")
+@roles_required("viewer")
+@nav_item(_l("Kết quả"), order=20)
+def index():
+    f = _filters()
+    page = dashboard_page(overview(db.session(), f, Method.from_config()), f)
+    return render_template("dashboard/index.html", f=f, choices=_choices(), **page)
+
+
+@bp.get("/comments")
+@roles_required("viewer")
+def comments():
+    f = _filters(with_period=False)
+    term = request.args.get("q", "").strip()[:200]
+    page = max(1, request.args.get("trang", 1, type=int) or 1)
+    rows, total = queries.comments(db.session(), f, term, page)
+    return render_template("dashboard/comments.html", f=f, rows=rows, total=total, term=term,
+                           page=page, pages=max(1, -(-total // queries.PAGE_SIZE)),
+                           elements=definition(f.questionnaire).elements, choices=_choices())
+
+
+@bp.post("/comments/<int:response_id>/tag")
+@roles_required("analyst")
+def tag(response_id: int):
+    s = db.session()
+    require_visible_unit(queries.comment_unit(s, response_id))
+    code = request.form.get("element") or None
+    valid = {e.code for e in definition(_filters().questionnaire).elements}
+    if code is not None and code not in valid:
+        abort(400)
+    tag_comment(s, response_id, code)
+    flash(_("Đã gắn yếu tố cho góp ý."), "ok")
+    return redirect(url_for(".comments", q=request.form.get("q") or None,
+                            trang=request.form.get("trang") or None))
+
+
+@bp.get("/export/<kind>.<fmt>")
+@roles_required("analyst")
+def export(kind: str, fmt: str):
+    part = 1 if kind == "responses-dictionary" and fmt == "csv" else 0
+    kind = "responses" if part else kind
+    if kind not in KINDS or fmt not in FORMATS:
+        abort(404)
+    f, method = _filters(), Method.from_config()
+    audit.record("export", f"{kind}.{fmt}", describe(kind, fmt, f))
+    name = f"sipas-{kind}{'-tu-dien' if part else ''}-{f.period.start:%Y%m%d}-{f.period.end:%Y%m%d}.{fmt}"
+    if fmt == "xlsx":
+        return send_file(xlsx_file(kind, f, method), mimetype=XLSX, as_attachment=True, download_name=name)
+    body = stream_with_context(csv_stream(kind, f, method, part))
+    return HttpResponse(body, mimetype="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -1,0 +1,52 @@
+"""What a unit publishes: indices of the year so far, overall and per service above min n."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from survey.models import Unit
+from survey.results import queries
+from survey.results.config import Method
+from survey.results.filters import Filters, Period
+from survey.results.units import unit_and_descendants
+
+
+@dataclass(frozen=True)
+class Publication:
+    unit: Unit
+    period: Period
+    n: int
+    headline: pd.DataFrame  # SIPAS then elements; empty when n is below the minimum
+    services: list[tuple[str, str, pd.DataFrame]]  # only services with n >= min_n
+    hidden_services: int
+    method: Method
+
+
+def unit_by_code(s: Session, code: str) -> Unit | None:
+    return s.scalar(select(Unit).where(Unit.code == code)) if len(code) <= 20 else None
+
+
+def publication(s: Session, unit: Unit, period: Period, method: Method) -> Publication:
+    f = Filters(unit_ids=tuple(sorted(unit_and_descendants(s, unit.id))), period=period)
+    cells = queries.cell_stats(s, f, ("service",), method)
+    n = int(cells.n.sum())
+    overall = queries.estimates(queries.by(cells), f, method)
+    headline = pd.concat([overall[overall.level == "overall"], overall[overall.level == "element"]])
+    if n < method.min_n:
+        headline = headline.iloc[0:0]
+    services, hidden = [], 0
+    if len(cells.n):
+        table = queries.estimates(cells, f, method)
+        table = table[table.level.isin(("overall", "element"))]
+        names = queries.catalogue(s, cells.keys["service"].unique(), []).services.set_index("service")
+        for service, rows in table.groupby("service", sort=False):
+            rows = pd.concat([rows[rows.level == "overall"], rows[rows.level == "element"]])
+            if rows.iloc[0].n < method.min_n:
+                hidden += 1
+                continue
+            services.append((names.loc[service, "service_code"], names.loc[service, "service_name"], rows))
+    services.sort(key=lambda t: t[0])
+    return Publication(unit, period, n, headline, services, hidden, method)
