@@ -5,6 +5,7 @@ from pathlib import Path
 
 import click
 from flask import Flask
+from flask.cli import with_appcontext
 
 from survey import db
 from survey.models import Plan
@@ -13,6 +14,7 @@ from survey.report.document import build
 
 
 @click.command("report")
+@with_appcontext
 @click.option("--plan", "plan_id", type=int, required=True, help="Plan id (see `sipas plans list`).")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="DOCX file to write.")
 def report(plan_id: int, out: Path) -> None:

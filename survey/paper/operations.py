@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from survey.citizen.operations import record_response
-from survey.models import PaperEntry, PaperForm, Plan, Service
+from survey.models import PaperEntry, PaperForm, Plan
 from survey.paper.keying import differences
 from survey.plans.queries import definition
 from survey.questionnaire.sync import ensure_row
@@ -20,7 +20,9 @@ class KeyingError(ValueError):
 
 def _count(s: Session, plan: Plan, form: PaperForm, payload: str) -> None:
     data = json.loads(payload)
-    service = s.scalar(select(Service).where(Service.code == data["service"]))
+    service = next((ps.service for ps in plan.services if ps.service.code == data["service"]), None)
+    if service is None:
+        raise KeyingError("Thủ tục trên phiếu không thuộc kế hoạch này.")
     form.status = "counted"
     for entry in form.entries:
         entry.payload = None  # the answers now live in the response only

@@ -15,6 +15,12 @@ def _index_rows(rows, names) -> list[list[str]]:
             for r in rows.itertuples()]
 
 
+def _summary(frame):
+    """Overall index first, then groups, then elements."""
+    part = frame[frame.level.isin(["overall", "group", "element"])]
+    return part.sort_values("level", key=lambda s: s.map({"overall": 0, "group": 1, "element": 2}), kind="stable")
+
+
 def names_of(data: ReportData) -> dict[str, str]:
     q = data.q
     names = {"SIPAS": "Chỉ số hài lòng chung (SIPAS)"}
@@ -30,8 +36,7 @@ def write(doc: Document, data: ReportData) -> None:
     overall = data.estimates[data.estimates.scope == "overall"]
     doc.add_heading("III. KẾT QUẢ ĐO LƯỜNG", level=1)
     doc.add_heading("1. Chỉ số hài lòng chung và các yếu tố", level=2)
-    summary = overall[overall.level.isin(["overall", "group", "element"])]
-    summary = summary.sort_values("level", key=lambda s: s.map({"overall": 0, "group": 1, "element": 2}), kind="stable")
+    summary = _summary(overall)
     table(doc, INDEX_HEADERS, _index_rows(summary, names), [1.6, 7.5, 1.8, 2, 3.4])
     if len(summary) and summary.estimate.notna().all():
         picture(doc, charts.indices_with_intervals(
@@ -44,8 +49,7 @@ def write(doc: Document, data: ReportData) -> None:
     services = data.service_rows()
     for code, part in services.groupby("scope_code", sort=True):
         doc.add_paragraph(f"Thủ tục {code} – {part.scope_name.iloc[0]}").runs[0].bold = True
-        part = part[part.level.isin(["overall", "group", "element"])]
-        table(doc, INDEX_HEADERS, _index_rows(part, names), [1.6, 7.5, 1.8, 2, 3.4])
+        table(doc, INDEX_HEADERS, _index_rows(_summary(part), names), [1.6, 7.5, 1.8, 2, 3.4])
 
     doc.add_heading("4. Mong muốn của người dân", level=2)
     doc.add_paragraph("Tỷ lệ người trả lời “Mong muốn” hoặc “Rất mong muốn” đối với từng nội dung cải thiện.")

@@ -14,12 +14,12 @@ from tests.plans.helpers import make_plan
 SERVICES = ["1.000894", "1.001193"]
 
 
-def keyed(number="P001", service="2", base=4, **changes):
+def keyed(number="P001", service="2", base=4, services=tuple(SERVICES), **changes):
     q = definition(Plan(questionnaire_code="sipas-dv", questionnaire_version="2024.1"))
     form = {"number": number, "service": service, "comment": "Cán bộ nhiệt tình"}
     form.update({c.code: str(base) for c in q.criteria})
     form.update(changes)
-    return parse(MultiDict(form), q, SERVICES)
+    return parse(MultiDict(form), q, list(services))
 
 
 def test_parse_digits_zero_is_blank_and_errors():

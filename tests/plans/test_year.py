@@ -1,0 +1,105 @@
+"""A whole year: frame → sample → invitations → online and paper answers → report = XLSX."""
+from __future__ import annotations
+
+import io
+import re
+
+from docx import Document
+from openpyxl import load_workbook
+from survey import db
+from survey.exports.operations import xlsx_file
+from survey.invitations.queries import unused
+from survey.models import Plan, Response
+from survey.paper.operations import key_in
+from survey.plans.queries import results_filters, results_method
+from tests.citizen.helpers import full_answers, open_form
+from tests.plans.frames import frame_csv
+from tests.plans.helpers import make_plan
+from tests.plans.invite import answer_invitation
+from tests.plans.test_paper import keyed
+
+SERVICES = {"1.001193": 40, "1.000894": 25, "2.000815": 30, "2.000884": 20}
+LATE = {"1.001193": 0.05, "1.000894": 0.3, "2.000815": 0.15, "2.000884": 0.5}
+
+
+def _num(text: str) -> float:
+    return float(text.replace(",", "."))
+
+
+def _docx_tables(data: bytes) -> list[list[list[str]]]:
+    return [[[c.text for c in row.cells] for row in t.rows] for t in Document(io.BytesIO(data)).tables]
+
+
+def test_whole_year(app, client, runner, demo, tmp_path):
+    plan_id = make_plan(app, demo, services=list(SERVICES))
+    frame = tmp_path / "hoso.csv"
+    frame.write_bytes(frame_csv(SERVICES, late_share=LATE))
+    out = runner.invoke(args=["plans", "import-frame", "--unit", demo.unit_code, str(frame)])
+    assert "created 115" in out.output, out.output
+    out = runner.invoke(args=["plans", "draw", "--plan", str(plan_id), "--seed", "2025"])
+    assert "seed 2025" in out.output, out.output
+
+    with app.app_context():
+        s = db.session()
+        plan = s.get(Plan, plan_id)
+        targets = {ps.service.code: ps.target for ps in plan.services}
+        codes = [(i.code, i.service.code) for i in unused(s, plan_id)]
+    assert targets == {"1.001193": 37, "1.000894": 24, "2.000815": 28, "2.000884": 20}  # Yamane by service
+    assert len(codes) == sum(targets.values())
+    for k, (code, _service) in enumerate(codes[::3]):  # a third answer their invitation online
+        assert answer_invitation(client, code, base=k % 4, extra={"comment": f"Góp ý {k}"}).status_code == 303
+    point = demo.points[0]
+    for k in range(6):  # walk-ins by the counter QR
+        measured = [c for c in point.services if c in SERVICES]
+        url = f"/s/{point.token}/{measured[k % len(measured)]}"
+        assert client.post(url, data={**open_form(client, url), **full_answers(k)}).status_code == 303
+    with app.test_request_context():  # the exports translate their headers
+        s = db.session()
+        plan = s.get(Plan, plan_id)
+        numbering = sorted(SERVICES)
+        for k in range(8):  # paper forms keyed twice
+            payload = keyed(f"G{k}", str(k % 4 + 1), k % 5 + 1, numbering).payload()
+            key_in(s, plan, f"G{k}", None, payload)
+            key_in(s, plan, f"G{k}", None, payload)
+        total = s.query(Response).count()
+        f, method = results_filters(s, plan), results_method(plan)
+        workbook = load_workbook(xlsx_file("indices", f, method), data_only=True)
+    assert total == len(codes[::3]) + 6 + 8
+
+    report = tmp_path / "bao-cao.docx"
+    out = runner.invoke(args=["report", "--plan", str(plan_id), "--out", str(report)])
+    assert out.exit_code == 0, out.output
+    tables = _docx_tables(report.read_bytes())
+    text = "\n".join(p.text for p in Document(str(report)).paragraphs)
+    assert "V. KẾT LUẬN VÀ KIẾN NGHỊ" in text and "Phiếu giấy: 8" in text
+    assert len(Document(str(report)).inline_shapes) >= 2  # charts embedded
+
+    # Every index in the report equals the XLSX export of the same plan.
+    sheet = workbook.worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))
+    head = rows[0]
+    col = {name: head.index(name) for name in ("Phạm vi", "Mã phạm vi", "Mã chỉ số", "Số phiếu (n)",
+                                                "Chỉ số (%)", "Cận dưới (%)", "Cận trên (%)")}
+    xlsx = {(r[col["Phạm vi"]], r[col["Mã phạm vi"]] or "", r[col["Mã chỉ số"]]):
+            (r[col["Số phiếu (n)"]], r[col["Chỉ số (%)"]], r[col["Cận dưới (%)"]], r[col["Cận trên (%)"]])
+            for r in rows[1:]}
+    summary = tables[1]  # table 0: the sample; table 1: SIPAS and elements
+    assert summary[0][0] == "Mã" and summary[1][0] == "SIPAS"
+    checked = 0
+    for row in summary[1:]:
+        n, est, low, high = xlsx[("Toàn bộ", "", row[0])]
+        lo_txt, hi_txt = re.split(r" – ", row[4])
+        assert (int(row[2]), _num(row[3]), _num(lo_txt), _num(hi_txt)) == (n, round(est, 2), round(low, 2), round(high, 2))
+        checked += 1
+    assert checked == 6  # SIPAS + 5 elements
+    # per-service tables: find them by their caption order (services sorted by code)
+    per_service = [t for t in tables if t[0][0] == "Mã" and t[1][0] == "SIPAS"][1:]
+    assert len(per_service) == 4
+    for code, t in zip(sorted(SERVICES), per_service):
+        n, est, _, _ = xlsx[("Thủ tục", code, "SIPAS")]
+        assert (int(t[1][2]), _num(t[1][3])) == (n, round(est, 2))
+    # sample table: responses per service equal the service SIPAS n
+    sample = {r[0]: r for r in tables[0][1:]}
+    for code in SERVICES:
+        assert int(sample[code][4]) == xlsx[("Thủ tục", code, "SIPAS")][0]
+        assert int(sample[code][3]) == targets[code]
