@@ -29,8 +29,8 @@ def register_extensions(app: Flask) -> None:
     from survey import auth, errors, i18n, limits, security
 
     db.init_app(app)
+    limits.init_app(app)  # first: floods are refused before any other work
     security.init_app(app)
-    limits.init_app(app)
     i18n.init_app(app)
     errors.init_app(app)
     auth.init_app(app)
@@ -38,8 +38,6 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Mount each feature: the citizen form first, then staff-facing parts."""
-    from survey.admin import bp as admin_bp
-    from survey.admin.posters import bp as posters_bp
     from survey.admin import bp as admin_bp
     from survey.admin.posters import bp as posters_bp
     from survey.auth import bp as auth_bp
@@ -51,8 +49,6 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(citizen_bp)
     app.register_blueprint(invitations_bp)
     app.register_blueprint(auth_bp)
-    app.register_blueprint(admin_bp)
-    app.register_blueprint(posters_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(posters_bp)
     app.register_blueprint(dashboard_bp)

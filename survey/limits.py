@@ -38,6 +38,12 @@ CLIENT_ALL_FORMS = "40/minute"
 CLIENT_PAGES = "300/minute"
 # Password guessing; the accounts module also locks a username after failures.
 STAFF_LOGIN = "20/minute;100/hour"
+# Invitation codes: a citizen types one or two; guessing needs millions.
+INVITATION = "30/minute;300/hour"
+# Body size outside the staff workspace: a whole form with the longest comment
+# is under 16 KB, so 64 KB refuses floods without touching real answers. The
+# staff imports keep MAX_CONTENT_LENGTH (10 MB).
+PUBLIC_MAX_BODY = 64 * 1024
 
 
 class DailySalt:
@@ -96,6 +102,8 @@ def _kind() -> str:
         return "phone"
     if request.endpoint == "citizen.kiosk":
         return "kiosk"
+    if (request.endpoint or "").startswith("invitations."):
+        return "invitation"
     if request.path.rstrip("/") == "/staff/login":
         return "login"
     if request.path.startswith("/staff"):
@@ -117,16 +125,26 @@ def _limits() -> list[Limit]:
         Limit(KIOSK_PER_DEVICE, key_function=_per_client_counter, scope="kiosk",
               shared=True, methods=post, exempt_when=_not("kiosk")),
         Limit(CLIENT_ALL_FORMS, key_function=client_hash, scope="client-forms",
-              shared=True, methods=post, exempt_when=_not("phone", "kiosk")),
+              shared=True, methods=post, exempt_when=_not("phone", "kiosk", "invitation")),
+        Limit(INVITATION, key_function=client_hash, scope="invitation",
+              shared=True, exempt_when=_not("invitation")),
         Limit(CLIENT_PAGES, key_function=client_hash, scope="client-pages",
-              shared=True, methods=["GET"], exempt_when=_not("phone", "kiosk", "public")),
+              shared=True, methods=["GET"], exempt_when=_not("phone", "kiosk", "public", "login")),
         Limit(STAFF_LOGIN, key_function=client_hash, scope="login",
               shared=True, methods=post, exempt_when=_not("login")),
     ]
 
 
+def _small_bodies() -> None:
+    # Werkzeug reads a urlencoded body whole; cap it before anyone parses the form.
+    if _kind() != "staff":
+        request.max_content_length = min(PUBLIC_MAX_BODY, current_app.config["MAX_CONTENT_LENGTH"])
+
+
 def init_app(app: Flask) -> None:
     """Attach a limiter; Redis storage when REDIS_URL is set, memory otherwise."""
+    # First of all before-request hooks: CSRF protection reads the form early.
+    app.before_request_funcs.setdefault(None, []).insert(0, _small_bodies)
     prefix = app.config["SIPAS_RATELIMIT_PREFIX"]
     redis_url = app.config.get("REDIS_URL")
     app.extensions["sipas.salt"] = DailySalt(redis_url, prefix)
