@@ -79,7 +79,7 @@ def _block(c: Canvas, sheet: Sheet, x: float, y: float, w: float, h: float, scal
     c.setFillColor(RED)
     c.rect(x, y + h - 22 * mm * scale, w, 22 * mm * scale, stroke=0, fill=1)
     c.setFillColor(white)
-    _centred(c, sheet.unit_name.upper(), BOLD, 16 * scale, centre, y + h - 3 * mm * scale, w - 2 * pad)
+    _centred(c, sheet.unit_name.upper(), BOLD, 16 * scale, centre, y + h - 6 * mm * scale, w - 2 * pad)
     c.setFillColor(black)
     top = _centred(c, "KHẢO SÁT SỰ HÀI LÒNG", BOLD, 26 * scale, centre, y + h - 28 * mm * scale, w - 2 * pad)
     top = _centred(c, sheet.counter_name, BOLD, 17 * scale, centre, top - 2 * mm * scale, w - 2 * pad)
@@ -88,10 +88,11 @@ def _block(c: Canvas, sheet: Sheet, x: float, y: float, w: float, h: float, scal
     for line in INSTRUCTIONS:
         top = _centred(c, line, FONT, 12 * scale, centre, top - 1.5 * mm * scale, w - 2 * pad)
     url_size = 11 * scale
-    qr_size = min(w - 2 * pad, top - y - 4 * pad - url_size * 3)
-    _qr(c, sheet.url, centre - qr_size / 2, top - pad - qr_size, qr_size)
+    url_top = y + pad + url_size * 2.6  # the URL sits at the bottom; the QR fills the space above
+    qr_size = min(w - 2 * pad, top - url_top - pad / 2)
+    _qr(c, sheet.url, centre - qr_size / 2, url_top + (top - url_top - qr_size) / 2, qr_size)
     c.setFillColor(RED)
-    _centred(c, sheet.url, BOLD, url_size, centre, top - pad - qr_size - 1 * mm * scale, w - 2 * pad)
+    _centred(c, sheet.url, BOLD, url_size, centre, url_top, w - 2 * pad)
     c.setFillColor(black)
 
 

@@ -6,8 +6,8 @@ from flask import Flask
 
 def register(app: Flask) -> None:
     """Attach every command group to the app's CLI."""
-    from survey.commands import backup, database, demo, export, qr, retention, serve, stats, users
+    from survey.commands import backup, database, demo, export, posters, qr, retention, serve, stats, users
     from survey.commands import plans, report
 
-    for module in (database, demo, qr, serve, stats, users, backup, retention, export, plans, report):
+    for module in (database, demo, qr, serve, stats, users, backup, retention, export, posters, plans, report):
         module.register(app)
