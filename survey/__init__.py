@@ -44,6 +44,8 @@ def register_blueprints(app: Flask) -> None:
     from survey.citizen import bp as citizen_bp
     from survey.dashboard import bp as dashboard_bp
     from survey.invitations import bp as invitations_bp
+    from survey.paper.views import bp as paper_bp
+    from survey.plans import bp as plans_bp
     from survey.public import bp as public_bp
 
     app.register_blueprint(citizen_bp)
@@ -53,6 +55,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(posters_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(public_bp)
+    app.register_blueprint(plans_bp)
+    app.register_blueprint(paper_bp)
 
 
 def register_commands(app: Flask) -> None:

@@ -69,5 +69,6 @@ def results_method(plan: Plan) -> Method:
                   min_n=Method.from_config().min_n)
 
 
-def get(s: Session, plan_id: int) -> Plan | None:
-    return s.get(Plan, plan_id)
+def plans_for_units(s: Session, unit_ids: set[int]) -> list[Plan]:
+    return list(s.scalars(select(Plan).where(Plan.unit_id.in_(unit_ids))
+                          .order_by(Plan.start_date.desc(), Plan.id.desc())))

@@ -42,6 +42,11 @@ class ReportData:
     def service_rows(self) -> pd.DataFrame:
         return self.estimates[self.estimates.scope == "service"]
 
+    def service_sipas(self) -> dict[str, float]:
+        """Service code → its SIPAS estimate (%)."""
+        rows = self.service_rows()
+        return dict(rows[rows.code == "SIPAS"].set_index("scope_code")["estimate"])
+
 
 def _comments(s: Session, f: Filters) -> dict[str | None, tuple[int, list[str]]]:
     rows = s.execute(select(Comment.element_code, Comment.text).join(Response, Response.id == Comment.response_id)

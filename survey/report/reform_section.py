@@ -28,14 +28,13 @@ def write(doc: Document, data: ReportData) -> None:
     doc.add_heading("IV. KẾT QUẢ CẢI CÁCH HÀNH CHÍNH THEO DANH SÁCH HỒ SƠ", level=1)
     doc.add_paragraph("Tính trên các hồ sơ tiếp nhận trong kỳ. Đúng hạn gồm cả trước hạn; tỷ lệ đúng/trước/trễ "
                       "hạn tính trên hồ sơ đã trả kết quả; thanh toán trực tuyến tính trên hồ sơ có thông tin.")
-    sipas = data.service_rows()
-    sipas = sipas[sipas.code == "SIPAS"].set_index("scope_code")["estimate"]
+    sipas = data.service_sipas()
     rows = [[r.code, r.name, str(r.dossiers), num(r.on_time), num(r.early), num(r.late), num(r.online_full),
              num(r.paid_online), num(sipas.get(r.code))] for r in data.reform]
     table(doc, REFORM_HEADERS, rows, [1.8, 3.6, 1.3, 1.4, 1.4, 1.4, 1.6, 1.6, 1.4])
     doc.add_paragraph(_correlation_text(data))
     points = [(r.code, r.late, sipas.get(r.code)) for r in data.reform
-              if r.late is not None and r.code in sipas.index]
+              if r.late is not None and r.code in sipas]
     if len(points) >= 2:
         picture(doc, charts.late_vs_sipas(*(list(x) for x in zip(*points))), 12)
 

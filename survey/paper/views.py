@@ -1,0 +1,77 @@
+"""The keyboard-only entry screen and the list of forms whose two keyings differ."""
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+
+from survey import db
+from survey.auth.access import current_user, require_visible_unit, roles_required
+from survey.models import PaperForm, Plan
+from survey.paper import keying
+from survey.paper.operations import KeyingError, conflicts, key_in, resolve
+from survey.plans.queries import definition
+
+bp = Blueprint("paper", __name__, url_prefix="/staff/plans/<int:plan_id>/paper")
+
+
+def _plan(plan_id: int) -> Plan:
+    plan = db.session().get(Plan, plan_id)
+    if plan is None:
+        abort(404)
+    require_visible_unit(plan.unit_id)
+    return plan
+
+
+def _services(plan: Plan) -> list:
+    return sorted((ps.service for ps in plan.services), key=lambda v: v.code)
+
+
+@bp.route("/", methods=["GET", "POST"])
+@roles_required("analyst")
+def entry(plan_id: int):
+    """Key one paper form; the second keying by another clerk counts it (or flags a conflict)."""
+    plan = _plan(plan_id)
+    q, services = definition(plan), _services(plan)
+    k = keying.Keying()
+    if request.method == "POST":
+        k = keying.parse(request.form, q, [v.code for v in services])
+        if not k.errors:
+            try:
+                form = key_in(db.session(), plan, k.number, current_user.id, k.payload())
+                flash({"pending": f"Đã lưu lần nhập 1 của phiếu {k.number}; cần người thứ hai nhập lại.",
+                       "counted": f"Phiếu {k.number} khớp hai lần nhập và đã được tính.",
+                       "conflict": f"Phiếu {k.number} có chênh lệch giữa hai lần nhập; cần đối chiếu."}[form.status],
+                      "error" if form.status == "conflict" else "ok")
+                return redirect(url_for("paper.entry", plan_id=plan_id), code=303)
+            except KeyingError as exc:
+                db.session().rollback()
+                k.errors["number"] = str(exc)
+    return render_template("paper/entry.html", plan=plan, q=q, items=keying.items(q), services=services,
+                           k=k, resolving=None), 400 if k.errors else 200
+
+
+@bp.route("/conflicts", methods=["GET", "POST"])
+@roles_required("analyst")
+def conflicts_page(plan_id: int):
+    """Show each conflicting form's differences; re-keying it here, from the paper, counts it."""
+    plan = _plan(plan_id)
+    s = db.session()
+    if request.method == "POST":
+        q = definition(plan)
+        k = keying.parse(request.form, q, [v.code for v in _services(plan)])
+        form = s.query(PaperForm).filter_by(plan_id=plan.id, number=k.number).one_or_none()
+        if form is None or k.errors:
+            flash("Phiếu đối chiếu chưa hợp lệ: " + ", ".join(sorted(k.errors)), "error")
+        else:
+            try:
+                resolve(s, plan, form, k.payload())
+                flash(f"Phiếu {k.number} đã được đối chiếu và tính.", "ok")
+            except KeyingError as exc:
+                flash(str(exc), "error")
+        return redirect(url_for("paper.conflicts_page", plan_id=plan_id), code=303)
+    services = _services(plan)
+    codes = [v.code for v in services]
+    return render_template("paper/conflicts.html", plan=plan, rows=conflicts(s, plan), parse=json.loads,
+                           items=keying.items(definition(plan)), services=services,
+                           services_index=lambda code: codes.index(code) + 1 if code in codes else "")

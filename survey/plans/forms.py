@@ -1,0 +1,34 @@
+"""Read the plan form (pure): fields → PlanSettings, or a message."""
+from __future__ import annotations
+
+from datetime import date
+
+from survey.plans.operations import PlanError, PlanSettings
+
+
+def _date(raw: str) -> date:
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise PlanError("Ngày không hợp lệ.") from None
+
+
+def _float(raw: str, scale: float = 1.0) -> float:
+    try:
+        return float(raw.replace(",", ".")) / scale
+    except ValueError:
+        raise PlanError("Số không hợp lệ.") from None
+
+
+def settings_from(form) -> PlanSettings:
+    """Build settings from the posted form; percentages are typed as percent."""
+    code, _, version = form.get("questionnaire", "").partition("|")
+    return PlanSettings(
+        title=form.get("title", ""), basis=form.get("basis", ""),
+        start_date=_date(form.get("start_date", "")), end_date=_date(form.get("end_date", "")),
+        questionnaire=(code, version),
+        target_margin=_float(form.get("target_margin", "5"), 100),
+        conf_level=_float(form.get("conf_level", "95"), 100),
+        sizing_method=form.get("sizing_method", "yamane"), allocation=form.get("allocation", "per_service"),
+        expected_share=_float(form.get("expected_share", "90"), 100),
+    )

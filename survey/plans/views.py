@@ -1,0 +1,154 @@
+"""Staff pages of a plan: list, create, progress and PAR figures, frame, sample, slips, report."""
+from __future__ import annotations
+
+import io
+
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import lazy_gettext as _l
+
+from survey import audit, db
+from survey.auth.access import current_user, require_visible_unit, roles_required, visible_unit_ids
+from survey.auth.nav import nav_item
+from survey.catalogue.queries import services as all_services
+from survey.frame.operations import import_dossiers
+from survey.frame.reader import FrameFileError, read_table
+from survey.invitations.operations import issue, issue_for_sample
+from survey.invitations.queries import unused
+from survey.invitations.slips import slips_pdf
+from survey.links import base_url
+from survey.models import Plan
+from survey.plans import bp, sampling
+from survey.plans.forms import settings_from
+from survey.plans.operations import PlanError, save_plan, set_services
+from survey.plans.queries import plans_for_units, results_filters, results_method
+from survey.questionnaire.loader import shipped
+from survey.report.data import gather
+from survey.report.document import build
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _plan(plan_id: int) -> Plan:
+    plan = db.session().get(Plan, plan_id)
+    if plan is None:
+        abort(404)
+    require_visible_unit(plan.unit_id)
+    return plan
+
+
+@bp.get("/")
+@roles_required("viewer")
+@nav_item(_l("Kế hoạch đo lường"), 40)
+def index():
+    plans = plans_for_units(db.session(), visible_unit_ids(current_user))
+    return render_template("plans/list.html", plans=plans)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required("analyst")
+def new():
+    s = db.session()
+    services = all_services(s, active_only=True)
+    if request.method == "POST":
+        try:
+            plan = save_plan(s, current_user.unit_id, settings_from(request.form))
+            set_services(s, plan, [int(i) for i in request.form.getlist("services") if i.isdigit()])
+            s.commit()
+            audit.record("plan.create", f"plan:{plan.id}", plan.title)
+            return redirect(url_for("plans.detail", plan_id=plan.id), code=303)
+        except PlanError as exc:
+            s.rollback()
+            flash(str(exc), "error")
+    return render_template("plans/form.html", questionnaires=shipped().values(), services=services), \
+        400 if request.method == "POST" else 200
+
+
+@bp.get("/<int:plan_id>")
+@roles_required("viewer")
+def detail(plan_id: int):
+    return render_template("plans/detail.html", data=gather(db.session(), _plan(plan_id)))
+
+
+@bp.post("/<int:plan_id>/frame")
+@roles_required("analyst")
+def frame(plan_id: int):
+    plan, upload = _plan(plan_id), request.files.get("file")
+    given = {k[4:]: v for k, v in request.form.items() if k.startswith("col_") and v.strip()}
+    try:
+        if upload is None:
+            raise FrameFileError("Vui lòng chọn tệp danh sách hồ sơ.")
+        report = import_dossiers(db.session(), plan.unit_id, *read_table(upload.filename or "", upload.read()), given)
+    except FrameFileError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("plans.detail", plan_id=plan_id), code=303)
+    if report.ok:
+        db.session().commit()
+        audit.record("frame.import", f"plan:{plan_id}", f"+{report.created} ~{report.updated} !{len(report.errors)}")
+    return render_template("plans/import_report.html", plan=plan, report=report), 200 if report.ok else 400
+
+
+@bp.post("/<int:plan_id>/sample")
+@roles_required("analyst")
+def sample(plan_id: int):
+    s, plan = db.session(), _plan(plan_id)
+    n = sampling.draw(s, plan, None)
+    issue_for_sample(s, plan)
+    s.commit()
+    audit.record("plan.sample", f"plan:{plan_id}", f"n={n} seed={plan.seed}")
+    flash(f"Đã chọn {n} hồ sơ (hạt giống {plan.seed}) và tạo mã mời tương ứng.", "ok")
+    return redirect(url_for("plans.detail", plan_id=plan_id), code=303)
+
+
+@bp.post("/<int:plan_id>/invitations")
+@roles_required("analyst")
+def invitations(plan_id: int):
+    s, plan = db.session(), _plan(plan_id)
+    service_id, count = request.form.get("service", type=int), request.form.get("count", type=int) or 0
+    if service_id not in {ps.service_id for ps in plan.services} or not 0 < count <= 500:
+        flash("Chọn thủ tục và số mã từ 1 đến 500.", "error")
+    else:
+        issue(s, plan, service_id, count, "counter")
+        s.commit()
+        flash(f"Đã tạo {count} mã mời phát tại quầy.", "ok")
+    return redirect(url_for("plans.detail", plan_id=plan_id), code=303)
+
+
+@bp.get("/<int:plan_id>/slips.pdf")
+@roles_required("analyst")
+def slips(plan_id: int):
+    plan = _plan(plan_id)
+    rows = [{"code": i.code, "unit": plan.unit.name, "service": i.service.name, "expires": i.expires_on}
+            for i in unused(db.session(), plan.id, request.args.get("service", type=int))]
+    audit.record("invitations.print", f"plan:{plan_id}", str(len(rows)))
+    return send_file(io.BytesIO(slips_pdf(rows, base_url())), "application/pdf",
+                     download_name=f"phieu-moi-{plan_id}.pdf")
+
+
+@bp.get("/<int:plan_id>/call-list.csv")
+@roles_required("analyst")
+def call_list(plan_id: int):
+    """The sampled dossiers per service (who gets a slip); never paired with codes."""
+    from survey.exports.writer import Table, csv_chunks
+    rows = sampling.sampled(db.session(), _plan(plan_id))
+    table = Table("Danh sách hồ sơ được chọn", ["Mã thủ tục", "Thủ tục", "Mã hồ sơ"], rows)
+    return b"".join(csv_chunks(table)), 200, {"Content-Type": "text/csv; charset=utf-8",
+                                             "Content-Disposition": f"attachment; filename=mau-{plan_id}.csv"}
+
+
+@bp.get("/<int:plan_id>/report.docx")
+@roles_required("viewer")
+def report(plan_id: int):
+    s, plan = db.session(), _plan(plan_id)
+    audit.record("plan.report", f"plan:{plan_id}")
+    return send_file(io.BytesIO(build(gather(s, plan))), DOCX, download_name=f"bao-cao-{plan_id}.docx")
+
+
+@bp.get("/<int:plan_id>/indices.xlsx")
+@roles_required("viewer")
+def indices(plan_id: int):
+    from survey.exports.operations import xlsx_file
+    s, plan = db.session(), _plan(plan_id)
+    audit.record("plan.export", f"plan:{plan_id}")
+    return send_file(xlsx_file("indices", results_filters(s, plan), results_method(plan)),
+                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                     download_name=f"chi-so-{plan_id}.xlsx")
