@@ -6,13 +6,14 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from .bootstrap import bootstrap_estimates
-from .design import Design, group_rows
+from .bootstrap import bootstrap_estimates, quantiles
+from .design import Design, group_rows, group_sum
 from .results import check_common, combine, layout, table
 from .scheme import Scheme
-from .scoring import answered_satisfied
+from .scoring import answered_satisfied_from, item_scores
 
 VARIANCES = ("linearization", "bootstrap")
+_CHUNK = 1 << 17  # rows per slice: ~20 MB per (rows, estimates) temporary
 
 
 def estimate(df: pd.DataFrame, scheme: Scheme | None = None, by: Sequence[str] = (),
@@ -95,37 +96,64 @@ def estimate(df: pd.DataFrame, scheme: Scheme | None = None, by: Sequence[str] =
     check_common(ci, level, min_n)
     if variance not in VARIANCES:
         raise ValueError(f"variance must be one of {VARIANCES}, got {variance!r}")
-    codes, k_crit, a, y = answered_satisfied(df, scheme, method)
+    codes, k_crit, x = item_scores(df, scheme, method)
     gid, keys = group_rows(df, by)
     design = Design.from_frame(df, gid, len(keys), weight, strata, fpc)
     labels, t = layout(scheme, codes, k_crit)
-    w = design.w
-    wa = w[:, None] * a
-    x_tot = design.sum(wa)
+    tot = _totals(x, design, k_crit, method)
     with np.errstate(divide="ignore", invalid="ignore"):
-        ratios = design.sum(w[:, None] * y) / x_tot
-        r_items = np.nan_to_num((y - ratios[gid] * a) / x_tot[gid])
+        ratios = tot["y"] / tot["x"]
+        kish_items = tot["x"] ** 2 / tot["x2"]
     est = combine(ratios, t)
-    r_all = r_items @ t.T
-    del r_items
-    vsrs = design.srs_variance(r_all)
     m = np.bincount(gid, minlength=len(keys)).astype(float)
-    sw, sw2 = design.sum(w), design.sum(w * w)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        kish_items = x_tot ** 2 / design.sum(w[:, None] * wa)
-        kish_all = sw ** 2 / sw2
+    kish_all = design.sum(design.w) ** 2 / design.sum(design.w ** 2)
     is_item = np.array([lv in ("criterion", "expectation") for lv, _ in labels])
     item_col = np.argmax(t, axis=1)
-    n = np.where(is_item, design.sum(a)[:, item_col], m[:, None])
+    n = np.where(is_item, tot["count"][:, item_col], m[:, None])
     n_eff = np.where(is_item, np.nan_to_num(kish_items)[:, item_col], kish_all[:, None])
+    moments = 0
+    for rows in _chunks(len(x)):
+        a, y = answered_satisfied_from(x[rows], k_crit, method)
+        g = gid[rows]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            # (rows, items) gathers, transposed twice to stay column-major
+            r = (y - ratios.T[:, g].T * a) / tot["x"].T[:, g].T
+        np.nan_to_num(r, copy=False)
+        moments = moments + design.moments((t @ r.T).T, rows)
+    var, vsrs = design.variances(moments)
     common = dict(k_crit=k_crit, method=method, ci=ci, level=level, min_n=min_n)
     if variance == "linearization":
-        var = design.variance(w[:, None] * r_all)
         return table(keys, labels, n, n_eff, est, var, vsrs, **common)
-    reps = bootstrap_estimates(design, wa, w[:, None] * y, t, replicates, seed)
+    a, y = answered_satisfied_from(x, k_crit, method)
+    w = design.w[:, None]
+    reps = bootstrap_estimates(design, w * a, w * y, t, replicates, seed)
     var = np.nanvar(reps, axis=0, ddof=1)
     alpha = (1 - level) / 2
-    with np.errstate(invalid="ignore"):
-        bounds = tuple(np.nanquantile(reps, [alpha, 1 - alpha], axis=0))
+    bounds = tuple(quantiles(reps, [alpha, 1 - alpha]))
     return table(keys, labels, n, n_eff, est, var, vsrs, bounds=bounds,
                  composite_interval="percentile-bootstrap", **common)
+
+
+def _chunks(n: int):
+    # Rows stream through in slices: the temporaries stay small and are
+    # reused, so a million responses need neither gigabytes nor the time
+    # spent faulting fresh pages in. Groups stay vectorised within a slice.
+    return [slice(lo, lo + _CHUNK) for lo in range(0, max(n, 1), _CHUNK)]
+
+
+def _totals(x: np.ndarray, design: Design, k_crit: int, method: str) -> dict:
+    """Per-group ``sum w a`` (x), ``sum w y`` (y), ``sum w² a`` (x2), ``sum a`` (count)."""
+    out = {}
+    for rows in _chunks(len(x)):
+        a, y = answered_satisfied_from(x[rows], k_crit, method)
+        g, n = design.gid[rows], design.n_groups
+        if design.weighted:
+            w = design.w[rows, None]
+            parts = {"x": w * a, "y": w * y, "x2": w * w * a, "count": a}
+        else:
+            parts = {"x": a, "y": y}
+        for name, values in parts.items():
+            out[name] = out.get(name, 0) + group_sum(g, values, n)
+    if not design.weighted:
+        out["x2"] = out["count"] = out["x"]
+    return out

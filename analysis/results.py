@@ -32,6 +32,8 @@ def combine(ratios: np.ndarray, t: np.ndarray) -> np.ndarray:
     """``ratios @ t.T`` where an undefined ratio (NaN) makes every estimate
     that uses it undefined, and unused ones do not (NaN * 0 would)."""
     undefined = np.isnan(ratios)
+    if not undefined.any():
+        return ratios @ t.T
     out = np.where(undefined, 0.0, ratios) @ t.T
     out[(undefined.astype(float) @ (t.T != 0)) > 0] = np.nan
     return out

@@ -35,18 +35,35 @@ def item_codes(df: pd.DataFrame | None, scheme: Scheme) -> tuple[tuple[str, ...]
     return scheme.criteria + present, len(scheme.criteria)
 
 
-def answered_satisfied(df: pd.DataFrame, scheme: Scheme, method: str):
-    """Return ``(codes, n_criteria, a, y)`` with ``a``, ``y`` of shape (n, k)."""
+def item_scores(df: pd.DataFrame, scheme: Scheme, method: str):
+    """Return ``(codes, n_criteria, x)``: checked answers, NaN where not answered.
+
+    ``x`` is float32 (the scales' whole numbers are exact) and column-major,
+    to halve memory and keep columns contiguous (see
+    :func:`analysis.design.group_sum`).
+    """
     check_method(method)
     codes, k_crit = item_codes(df, scheme)
-    x = np.hstack([scores(df, codes[:k_crit], scheme.criterion_scale),
-                   scores(df, codes[k_crit:], scheme.expectation_scale)])
-    a = ~np.isnan(x)
-    y = np.zeros(x.shape)
+    x = np.empty((len(df), len(codes)), dtype=np.float32, order="F")
+    scores(df, codes[:k_crit], scheme.criterion_scale, out=x[:, :k_crit])
+    scores(df, codes[k_crit:], scheme.expectation_scale, out=x[:, k_crit:])
+    return codes, k_crit, x
+
+
+def answered_satisfied_from(x: np.ndarray, k_crit: int, method: str):
+    """``(a, y)`` float64 arrays, column-major, from checked answers ``x``."""
+    a = np.asfortranarray(~np.isnan(x), dtype=float)
+    y = np.zeros_like(a)
     crit, expect = x[:, :k_crit], x[:, k_crit:]
     if method == "top2box":
         y[:, :k_crit] = crit >= 4
     else:
-        y[:, :k_crit] = np.where(a[:, :k_crit], (crit - 1) / 4, 0.0)
+        y[:, :k_crit] = np.where(a[:, :k_crit] > 0, (crit - 1) / 4, 0.0)
     y[:, k_crit:] = expect >= 3
-    return codes, k_crit, a.astype(float), y
+    return a, y
+
+
+def answered_satisfied(df: pd.DataFrame, scheme: Scheme, method: str):
+    """Return ``(codes, n_criteria, a, y)`` with ``a``, ``y`` of shape (n, k)."""
+    codes, k_crit, x = item_scores(df, scheme, method)
+    return (codes, k_crit) + answered_satisfied_from(x, k_crit, method)

@@ -13,12 +13,13 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from .design import group_rows
+from .design import group_rows, group_sum
 from .results import check_common, combine, layout, table
 from .scheme import Scheme
 from .scoring import answered_satisfied, check_method
 
-_ROWS = 8192  # rows per chunk of outer products: bounds memory at k² * 8 KiB
+_BLOCK = 256             # rows per block of a group's cross-products
+_BLOCKS_PER_CHUNK = 512  # blocks per batch: 2 x 512 x 256 x k doubles
 
 
 @dataclass(frozen=True, eq=False)
@@ -95,25 +96,46 @@ class SufficientStats:
 
 def sufficient_stats(df: pd.DataFrame, scheme: Scheme | None = None,
                      by: Sequence[str] = (), method: str = "top2box") -> SufficientStats:
-    """Compute :class:`SufficientStats` from one row per response."""
+    """Compute :class:`SufficientStats` from one row per response.
+
+    Notes
+    -----
+    Rows are sorted by group and cut into blocks of at most ``_BLOCK`` rows
+    that never straddle two groups; the blocks' cross-products are batched
+    matrix products (``A_b' A_b``), summed into their groups. No Python loop
+    runs per group, and memory stays bounded whatever the group sizes.
+    """
     scheme = scheme or Scheme.sipas_service_delivery()
     codes, _, a, y = answered_satisfied(df, scheme, method)
     gid, keys = group_rows(df, by)
-    g = len(keys)
+    g, k = len(keys), len(codes)
+    answered, satisfied = group_sum(gid, a, g), group_sum(gid, y, g)
     order = np.argsort(gid, kind="stable")
-    gid, a, y = gid[order], a[order], y[order]
-    k = len(codes)
+    # row gathers from row-major copies: far faster than from column-major
+    gid, a, y = gid[order], np.ascontiguousarray(a)[order], np.ascontiguousarray(y)[order]
+    sizes = np.bincount(gid, minlength=g)
+    first_row = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    per_group = -(-sizes // _BLOCK)
+    first_block = np.concatenate([[0], np.cumsum(per_group)[:-1]])
+    pos = np.arange(len(gid)) - first_row[gid]
+    block = first_block[gid] + pos // _BLOCK
+    slot = pos % _BLOCK
+    block_group = np.repeat(np.arange(g), per_group)
+    n_blocks = len(block_group)
+    block_row = np.searchsorted(block, np.arange(n_blocks + 1))
     sums = {name: np.zeros((g, k, k)) for name in ("aa", "ay", "yy")}
-    for lo in range(0, len(gid), _ROWS):  # chunks of rows; groups vectorised within
-        ids = gid[lo:lo + _ROWS]
-        starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]])
-        ac, yc = a[lo:lo + _ROWS], y[lo:lo + _ROWS]
-        for name, (p, q) in {"aa": (ac, ac), "ay": (ac, yc), "yy": (yc, yc)}.items():
-            sums[name][ids[starts]] += np.add.reduceat(p[:, :, None] * q[:, None, :],
-                                                       starts, axis=0)
-    return SufficientStats(codes, np.bincount(gid, minlength=g),
-                           np.stack([np.bincount(gid, a[:, j], g) for j in range(k)], 1),
-                           np.stack([np.bincount(gid, y[:, j], g) for j in range(k)], 1),
+    for b0 in range(0, n_blocks, _BLOCKS_PER_CHUNK):
+        b1 = min(b0 + _BLOCKS_PER_CHUNK, n_blocks)
+        rows = slice(block_row[b0], block_row[b1])
+        pa = np.zeros((b1 - b0, _BLOCK, k))
+        py = np.zeros((b1 - b0, _BLOCK, k))
+        pa[block[rows] - b0, slot[rows]] = a[rows]
+        py[block[rows] - b0, slot[rows]] = y[rows]
+        at = pa.transpose(0, 2, 1)
+        for name, prod in (("aa", at @ pa), ("ay", at @ py),
+                           ("yy", py.transpose(0, 2, 1) @ py)):
+            np.add.at(sums[name], block_group[b0:b1], prod)
+    return SufficientStats(codes, sizes, answered, satisfied,
                            keys=keys, method=method, **sums)
 
 

@@ -41,14 +41,17 @@ def numeric_column(series: pd.Series, column: str) -> np.ndarray:
     return values.to_numpy(dtype=float, na_value=np.nan)
 
 
-def scores(df: pd.DataFrame, codes: Sequence[str], scale: tuple[int, int]) -> np.ndarray:
+def scores(df: pd.DataFrame, codes: Sequence[str], scale: tuple[int, int],
+           out: np.ndarray | None = None) -> np.ndarray:
     """Answers as an ``(n, k)`` float array, NaN where not answered.
 
-    Raises :class:`InputError` for a missing column, text, or a value that is
-    not a whole number on ``scale``.
+    Written into ``out`` when given (any float dtype). Raises
+    :class:`InputError` for a missing column, text, or a value that is not a
+    whole number on ``scale``.
     """
     lo, hi = scale
-    out = np.empty((len(df), len(codes)))
+    if out is None:
+        out = np.empty((len(df), len(codes)), order="F")  # column-major: see design.group_sum
     for j, code in enumerate(codes):
         if code not in df.columns:
             raise InputError(code, None, "column is missing")
