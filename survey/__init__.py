@@ -43,9 +43,9 @@ def register_blueprints(app: Flask) -> None:
     from survey.auth import bp as auth_bp
     from survey.citizen import bp as citizen_bp
     from survey.dashboard import bp as dashboard_bp
-    from survey.invitations import bp as invitations_bp
+    from survey.invitations.views import bp as invitations_bp
     from survey.paper.views import bp as paper_bp
-    from survey.plans import bp as plans_bp
+    from survey.plans.views import bp as plans_bp
     from survey.public import bp as public_bp
 
     app.register_blueprint(citizen_bp)

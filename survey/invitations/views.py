@@ -3,18 +3,19 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from flask import abort, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from survey import db
 from survey.citizen import views as citizen
 from survey.citizen.operations import already_stored
-from survey.invitations import bp
 from survey.invitations.codes import normalise
 from survey.invitations.operations import claim
 from survey.invitations.queries import find, refusal
 from survey.models import Plan
 from survey.security import csrf
+
+bp = Blueprint("invitations", __name__)
 
 
 def _refused(reason: str):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import io
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import lazy_gettext as _l
 
 from survey import audit, db
@@ -17,7 +17,7 @@ from survey.invitations.queries import unused
 from survey.invitations.slips import slips_pdf
 from survey.links import base_url
 from survey.models import Plan
-from survey.plans import bp, sampling
+from survey.plans import sampling
 from survey.plans.forms import settings_from
 from survey.plans.operations import PlanError, save_plan, set_services
 from survey.plans.queries import plans_for_units, results_filters, results_method
@@ -25,6 +25,7 @@ from survey.questionnaire.loader import shipped
 from survey.report.data import gather
 from survey.report.document import build
 
+bp = Blueprint("plans", __name__, url_prefix="/staff/plans")
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
