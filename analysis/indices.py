@@ -1,6 +1,7 @@
 """SIPAS indices with design-based uncertainty, from one row per response."""
 from __future__ import annotations
 
+import warnings
 from typing import Sequence
 
 import numpy as np
@@ -96,6 +97,8 @@ def estimate(df: pd.DataFrame, scheme: Scheme | None = None, by: Sequence[str] =
     check_common(ci, level, min_n)
     if variance not in VARIANCES:
         raise ValueError(f"variance must be one of {VARIANCES}, got {variance!r}")
+    if len(df) == 0:
+        raise ValueError("no responses to analyse")
     codes, k_crit, x = item_scores(df, scheme, method)
     gid, keys = group_rows(df, by)
     design = Design.from_frame(df, gid, len(keys), weight, strata, fpc)
@@ -127,7 +130,9 @@ def estimate(df: pd.DataFrame, scheme: Scheme | None = None, by: Sequence[str] =
     a, y = answered_satisfied_from(x, k_crit, method)
     w = design.w[:, None]
     reps = bootstrap_estimates(design, w * a, w * y, t, replicates, seed)
-    var = np.nanvar(reps, axis=0, ddof=1)
+    with warnings.catch_warnings():  # a group whose every replicate is undefined
+        warnings.simplefilter("ignore", RuntimeWarning)
+        var = np.nanvar(reps, axis=0, ddof=1)
     alpha = (1 - level) / 2
     bounds = tuple(quantiles(reps, [alpha, 1 - alpha]))
     return table(keys, labels, n, n_eff, est, var, vsrs, bounds=bounds,

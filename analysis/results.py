@@ -58,7 +58,7 @@ def table(keys: pd.DataFrame, labels, n, n_eff, est, var, vsrs, *, k_crit: int,
     proportion = levels == "expectation"
     if method == "top2box":
         proportion |= levels == "criterion"
-    se = np.sqrt(var)
+    se = np.where(np.isnan(est), np.nan, np.sqrt(var))
     with np.errstate(divide="ignore", invalid="ignore"):
         deff = np.where(vsrs > 0, var / vsrs, np.nan)
     p_low, p_high = proportion_interval(est * n_eff, n_eff, ci, level)

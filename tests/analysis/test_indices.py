@@ -183,3 +183,19 @@ def test_bad_design_columns():
         estimate(df, fpc="N")
     with pytest.raises(ValueError, match="method"):
         estimate(df, method="median")
+
+
+def test_tiny_groups_and_empty_input(recwarn):
+    df = make_responses(n=60)
+    df.loc[0, "service"] = "Z"  # a service with a single response
+    for variance in ("linearization", "bootstrap"):
+        out = estimate(df, by=["service"], strata="service", variance=variance,
+                       replicates=50, seed=1)
+        z = out[out["service"] == "Z"]
+        assert z["low_n"].all()
+        undefined = z["estimate"].isna()
+        assert z.loc[undefined, "se"].isna().all() and (z.loc[undefined, "interval"] == "").all()
+        assert (z.loc[~undefined, "ci_low"] < z.loc[~undefined, "ci_high"]).all()
+    assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]
+    with pytest.raises(ValueError, match="no responses"):
+        estimate(df.iloc[:0])
