@@ -42,6 +42,6 @@ def weakness(password: str, username: str = "") -> str | None:
     """Return why the password is too weak (a message id), or None."""
     if len(password) < MIN_LENGTH:
         return "short"
-    if username and username.lower() in password.lower():
+    if len(username) >= 3 and username.lower() in password.lower():
         return "username"
     return None
