@@ -16,7 +16,8 @@ import pytest
 from analysis import estimate
 from conftest import REFERENCE, ROOT
 
-DESIGNS = {"srs": {}, "stratified": dict(weight="weight", strata="service", fpc="population")}
+DESIGNS = {"srs": {}, "stratified": dict(weight="weight", strata="service", fpc="population"),
+           "fpc_only": dict(strata="service", fpc="population")}
 
 
 def load_reference(path):
@@ -29,9 +30,10 @@ def load_reference(path):
 def check_against(ref):
     """Compare analysis.estimate with every reference row; return the row count."""
     checked = 0
-    for (dataset, by, method), part in ref.groupby(["dataset", "by", "method"]):
+    for (design, dataset, by, method), part in ref.groupby(["design_id", "dataset", "by",
+                                                           "method"]):
         df = pd.read_csv(REFERENCE / f"{dataset}.csv")
-        ours = estimate(df, by=[by] if by else [], method=method, **DESIGNS[dataset])
+        ours = estimate(df, by=[by] if by else [], method=method, **DESIGNS[design])
         ours["group"] = ours[by].astype(str) if by else ""
         merged = part.merge(ours, on=["group", "level", "code"], suffixes=("_r", ""))
         assert len(merged) == len(part), f"{dataset}/{by}/{method}: rows missing"
@@ -47,7 +49,7 @@ def test_stored_reference_values():
     ref = load_reference(REFERENCE / "survey_reference.csv")
     assert check_against(ref) == len(ref) > 400
     # what the file covers: both designs, domains, item non-response, composites
-    assert set(ref["dataset"]) == {"srs", "stratified"}
+    assert set(ref["design_id"]) == {"srs", "stratified", "fpc_only"}
     assert {"criterion", "element", "overall", "expectation"} <= set(ref["level"])
     assert ref["call"].str.startswith(("svyratio(", "svycontrast(")).all()
     strat = ref[ref["dataset"] == "stratified"]

@@ -43,7 +43,7 @@ composites <- c(sapply(elements, element_expr),
 rows <- list()
 add <- function(...) rows[[length(rows) + 1]] <<- data.frame(..., stringsAsFactors = FALSE)
 
-run_case <- function(dataset, design_call, by, method, deff_arg) {
+run_case <- function(design_id, dataset, design_call, by, method, deff_arg) {
   df <- score(read.csv(file.path(here, paste0(dataset, ".csv"))), method)
   des <- eval(parse(text = design_call))
   deff_txt <- deparse(deff_arg)
@@ -59,7 +59,7 @@ run_case <- function(dataset, design_call, by, method, deff_arg) {
                     sub, deff = deff_arg)
       ratios[code] <- coef(r)
       xhat[code] <- coef(svytotal(as.formula(paste0("~a_", code)), sub))
-      add(dataset = dataset, by = by, group = g, method = method,
+      add(design_id = design_id, dataset = dataset, by = by, group = g, method = method,
           level = if (startsWith(code, "MM")) "expectation" else "criterion", code = code,
           estimate = coef(r), se = SE(r), deff = deff(r), call = call)
     }
@@ -80,7 +80,7 @@ run_case <- function(dataset, design_call, by, method, deff_arg) {
       des_r <- update(des, r_lin = lin)
       sub_r <- if (by == "") des_r else des_r[df[[by]] == g, ]
       d <- deff(svytotal(~r_lin, sub_r, deff = deff_arg))
-      add(dataset = dataset, by = by, group = g, method = method,
+      add(design_id = design_id, dataset = dataset, by = by, group = g, method = method,
           level = if (code == "SIPAS") "overall" else "element", code = code,
           estimate = coef(con), se = SE(con), deff = d,
           call = sprintf("svycontrast(svytotal(~y_TC1 + ... + a_PA3, %s), quote(%s)); deff: svytotal(~r_lin, %s, deff = %s)",
@@ -91,17 +91,22 @@ run_case <- function(dataset, design_call, by, method, deff_arg) {
 
 srs_design <- 'svydesign(ids = ~1, data = df)'
 str_design <- 'svydesign(ids = ~1, strata = ~service, weights = ~weight, fpc = ~population, data = df)'
+fpc_design <- 'svydesign(ids = ~1, strata = ~service, fpc = ~population, data = df)'
+designs <- c(srs = srs_design, stratified = str_design, fpc_only = fpc_design)
 suppressWarnings({  # "No weights or probabilities supplied, assuming equal probability"
   for (by in c("", "service", "channel")) {
-    run_case("srs", srs_design, by, "top2box", "replace")
-    run_case("stratified", str_design, by, "top2box", TRUE)
+    run_case("srs", "srs", srs_design, by, "top2box", "replace")
+    run_case("stratified", "stratified", str_design, by, "top2box", TRUE)
   }
-  run_case("srs", srs_design, "service", "mean_pct", "replace")
-  run_case("stratified", str_design, "channel", "mean_pct", TRUE)
+  run_case("srs", "srs", srs_design, "service", "mean_pct", "replace")
+  run_case("stratified", "stratified", str_design, "channel", "mean_pct", TRUE)
+  # weights N_h / n_h derived from the population sizes alone
+  run_case("fpc_only", "stratified", fpc_design, "", "top2box", TRUE)
+  run_case("fpc_only", "stratified", fpc_design, "channel", "top2box", TRUE)
 })
 
 out <- do.call(rbind, rows)
-out$design <- ifelse(out$dataset == "srs", srs_design, str_design)
+out$design <- designs[out$design_id]
 for (col in c("estimate", "se", "deff")) out[[col]] <- sprintf("%.17g", out[[col]])
 out$r_version <- paste0("R ", getRversion(), ", survey ", packageVersion("survey"))
 write.csv(out, out_file, row.names = FALSE)
