@@ -90,30 +90,30 @@ def response_counts(s: Session, f: Filters, names: tuple[str, ...]) -> list[tupl
 def cross_products(s: Session, f: Filters, names: tuple[str, ...], items: Items) -> list[tuple]:
     """Rows (keys..., item j, sum a_k..., sum y_k..., sum y_j y_k...) per group and item.
 
-    A per-response pivot `p` (one row per response: a_k, y_k for every item)
-    is joined back to the long answer table, whose rows are exactly the
-    (response, j) pairs with a_j = 1. Summing p's columns over those rows
-    gives row j of the three cross-product matrices in one scan.
+    `v` scores each selected answer once (validity and `y`); the per-response
+    pivot `p` (a_k, y_k for every item) is joined back to `v`, whose rows are
+    exactly the (response, j) pairs with a_j = 1, so summing p's columns over
+    them gives row j of the three cross-product matrices in one pass.
     """
     codes = items.codes
-    keys = group_keys(s, names)
     valid, y = _scored(items)
-    in_items = and_(Answer.item_code.in_(codes), valid)
+    v = (select(Answer.response_id.label("rid"), Answer.item_code.label("item"), y.label("y"),
+                *group_keys(s, names))
+         .join(Response, Response.id == Answer.response_id)
+         .where(*scope(f), Answer.item_code.in_(codes), valid).cte("v"))
     pivot_cols = []
     for k, code in enumerate(codes):
-        hit = and_(Answer.item_code == code, valid)
-        pivot_cols += [func.max(case((hit, 1), else_=0)).label(f"a{k}"),
-                       func.max(case((hit, y), else_=0)).label(f"y{k}")]
-    p = (select(Response.id.label("rid"), *keys, *pivot_cols)
-         .join(Answer, and_(Answer.response_id == Response.id, in_items))
-         .where(*scope(f)).group_by(Response.id, *keys).subquery("p"))
-    pk = [p.c[n] for n in names]
+        pivot_cols += [func.max(case((v.c.item == code, 1), else_=0)).label(f"a{k}"),
+                       func.max(case((v.c.item == code, v.c.y), else_=0)).label(f"y{k}")]
+    vk = [v.c[n] for n in names]
+    p = select(v.c.rid, *vk, *pivot_cols).group_by(v.c.rid, *vk).subquery("p")
+    j = v.alias("j")
     sums = ([func.sum(p.c[f"a{k}"]) for k in range(len(codes))]
             + [func.sum(p.c[f"y{k}"]) for k in range(len(codes))]
-            + [func.sum(y * p.c[f"y{k}"]) for k in range(len(codes))])
-    stmt = (select(*pk, Answer.item_code, *sums)
-            .join(Answer, and_(Answer.response_id == p.c.rid, in_items))
-            .group_by(*pk, Answer.item_code))
+            + [func.sum(j.c.y * p.c[f"y{k}"]) for k in range(len(codes))])
+    pk = [p.c[n] for n in names]
+    stmt = (select(*pk, j.c.item, *sums).select_from(p).join(j, j.c.rid == p.c.rid)
+            .group_by(*pk, j.c.item))
     return s.execute(stmt).all()
 
 
