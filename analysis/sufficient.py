@@ -18,6 +18,7 @@ from .results import check_common, combine, layout, table
 from .scheme import Scheme
 from .scoring import answered_satisfied, check_method
 
+_ARRAYS = ("n", "answered", "satisfied", "aa", "ay", "yy")
 _BLOCK = 256             # rows per block of a group's cross-products
 _BLOCKS_PER_CHUNK = 512  # blocks per batch: 2 x 512 x 256 x k doubles
 
@@ -80,18 +81,26 @@ class SufficientStats:
             raise ValueError("can only add statistics of the same items and method")
         if list(other.keys.columns) != list(self.keys.columns):
             raise ValueError("can only add statistics grouped by the same columns")
-        keys = pd.concat([self.keys, other.keys], ignore_index=True)
-        gid, new_keys = group_rows(keys, list(keys.columns))
-        g = len(new_keys)
+        both = SufficientStats(self.codes, *(np.concatenate([getattr(self, f), getattr(other, f)])
+                                             for f in _ARRAYS),
+                               keys=pd.concat([self.keys, other.keys], ignore_index=True),
+                               method=self.method)
+        return both.regroup(list(self.keys.columns))
 
-        def add(name):
-            both = np.concatenate([getattr(self, name), getattr(other, name)])
-            out = np.zeros((g,) + both.shape[1:])
-            np.add.at(out, gid, both)
+    def regroup(self, columns: Sequence[str] = ()) -> "SufficientStats":
+        """Coarser groups: sum the groups that share ``columns`` of the keys.
+
+        ``regroup(["field"])`` turns per-service statistics into per-field
+        ones; ``regroup()`` gives the total. Sums over respondents, so exact.
+        """
+        gid, keys = group_rows(self.keys, list(columns))
+
+        def add(arr):
+            out = np.zeros((len(keys),) + arr.shape[1:])
+            np.add.at(out, gid, arr)
             return out
-        return SufficientStats(self.codes, *(add(f) for f in ("n", "answered", "satisfied",
-                                                              "aa", "ay", "yy")),
-                               keys=new_keys, method=self.method)
+        return SufficientStats(self.codes, *(add(getattr(self, f)) for f in _ARRAYS),
+                               keys=keys, method=self.method)
 
 
 def sufficient_stats(df: pd.DataFrame, scheme: Scheme | None = None,

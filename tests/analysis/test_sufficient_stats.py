@@ -73,3 +73,11 @@ def test_container_is_frozen_and_checks_shapes():
     other = sufficient_stats(make_responses(n=50), method="mean_pct")
     with pytest.raises(ValueError, match="same items and method"):
         stats + other
+
+
+def test_regroup_to_coarser_groups_and_total():
+    df = make_responses(n=400)
+    fine = sufficient_stats(df, by=["service", "period"])
+    assert_same_table(estimate_from_stats(fine.regroup(["period"])),
+                      estimate(df, by=["period"]))
+    assert_same_table(estimate_from_stats(fine.regroup()), estimate(df))
