@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Flask, Response, g
+from flask import Flask, Response, abort, g, request
 from flask_wtf.csrf import CSRFProtect
 
 csrf = CSRFProtect()
@@ -40,8 +40,16 @@ def _hsts(response: Response) -> Response:
     return response
 
 
+def _reject_nameless_fields() -> None:
+    # A multipart part with a broken Content-Disposition parses to a field
+    # named None, which crashes the CSRF check and form parsing (a 500).
+    if request.method == "POST" and (None in request.form or None in request.files):
+        abort(400)
+
+
 def init_app(app: Flask) -> None:
     """Turn on CSRF for every form and add headers to every response."""
+    app.before_request(_reject_nameless_fields)  # before the CSRF check reads the form
     csrf.init_app(app)
     app.after_request(_headers)
     if app.config["SIPAS_PRODUCTION"]:

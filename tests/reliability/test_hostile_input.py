@@ -140,3 +140,11 @@ def test_a_valid_response_with_hostile_comment_is_stored_escaped(app, client, de
     with app.app_context():
         stored = db.session().scalars(select(Response)).one()
         assert stored.comment.text == "<script>alert(1)</script>\u202e' OR 1=1 --"
+
+
+@pytest.mark.parametrize("url_index", [0, 6])
+def test_a_multipart_part_without_a_name_is_refused_not_a_500(app, client, urls, url_index):
+    body = (b'--B\r\nContent-Disposition: form-data; name="\r"\r\n\r\n<script>\r\n--B--\r\n')
+    answer = client.post(urls[url_index], data=body, content_type="multipart/form-data; boundary=B")
+    assert answer.status_code == 400
+    _check_page(answer)
