@@ -1,6 +1,7 @@
 """Rebuild `analysis` sufficient statistics from the aggregation rows, and regroup them."""
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Sequence
 
 import numpy as np
@@ -35,21 +36,7 @@ def from_rows(names: Sequence[str], counts: list[tuple], products: list[tuple],
 def regroup(stats: SufficientStats, keys: pd.DataFrame) -> SufficientStats:
     """Sum groups sharing the same new keys (one row per old group; no columns = total).
 
-    Statistics are sums over respondents, so coarser groups are sums of finer ones.
+    The new keys may be derived (e.g. each service's field), not only a subset
+    of the old ones; statistics are sums over respondents, so this is exact.
     """
-    names = list(keys.columns)
-    if names:
-        grouped = keys.reset_index(drop=True).groupby(names, sort=True, dropna=False)
-        gid = grouped.ngroup().to_numpy()
-        new_keys = grouped.size().index.to_frame(index=False)[names]
-    else:
-        gid, new_keys = np.zeros(len(stats.n), dtype=int), pd.DataFrame(index=[0])
-    size = len(new_keys)
-
-    def add(arr):
-        out = np.zeros((size,) + arr.shape[1:])
-        np.add.at(out, gid, arr)
-        return out
-    return SufficientStats(stats.codes, add(stats.n), add(stats.answered), add(stats.satisfied),
-                           add(stats.aa), add(stats.ay), add(stats.yy),
-                           keys=new_keys, method=stats.method)
+    return replace(stats, keys=keys.reset_index(drop=True)).regroup(list(keys.columns))
