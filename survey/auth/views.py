@@ -13,6 +13,7 @@ from survey.auth import bp
 from survey.auth.access import current_user, public, roles_required
 from survey.auth.nav import nav_item
 from survey.auth.operations import AccountError, authenticate, change_password
+from survey.auth.queries import user_by_username
 
 LOGIN_ERRORS = {
     "invalid": _l("Tên đăng nhập hoặc mật khẩu không đúng."),
@@ -49,7 +50,8 @@ def login():
             login_user(user)
             audit.record("login", f"user:{user.id}", user=user)
             return redirect(_safe_next(request.args.get("next")))
-        audit.record(f"login_{outcome}", username or None)
+        known = user_by_username(db.session(), username)
+        audit.record(f"login_{outcome}", f"user:{known.id}" if known else (username or None))
         error = LOGIN_ERRORS[outcome]
     status = 429 if error == LOGIN_ERRORS["locked"] else (401 if error else 200)
     return render_template("staff/login.html", error=error, username=username), status

@@ -50,7 +50,9 @@ def test_wrong_password_is_refused_and_audited(app, client, staff):
     assert "không đúng" in response.get_data(as_text=True)
     assert client.get("/staff/").status_code == 302
     events = _events(app, "login_invalid")
-    assert len(events) == 1 and events[0].target == "admin1" and events[0].user_id is None
+    assert len(events) == 1 and events[0].target == f"user:{staff.users['admin']}" and events[0].user_id is None
+    login(client, "nobody", "wrong-password!")
+    assert _events(app, "login_invalid")[-1].target == "nobody"
 
 
 def test_throttling_locks_after_repeated_failures(app, client, staff):
@@ -111,3 +113,16 @@ def test_password_change(app, client, staff):
     assert login(fresh, "analyst1").status_code == 401
     assert login(fresh, "analyst1", "another-long-pass").status_code == 302
     assert len(_events(app, "password_change")) == 1
+
+
+def test_audit_log_page_lists_events_for_admins_only(app, client, staff):
+    login(app.test_client(), "admin1", "wrong-password!")
+    login(client, "admin1")
+    page = client.get("/staff/admin/audit")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "login_invalid" in html and "admin1" in html
+    viewer = app.test_client()
+    login(viewer, "viewer1")
+    assert viewer.get("/staff/admin/audit").status_code == 403
+    menu = viewer.get("/staff/").get_data(as_text=True)
+    assert "/staff/admin/audit" not in menu and "/staff/account/password" in menu
