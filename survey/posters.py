@@ -8,19 +8,18 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from pathlib import Path
 
 import qrcode
 from reportlab.lib.colors import HexColor, black, white
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
+from survey.pdf_fonts import FONT, register_fonts
+from survey.pdf_fonts import FONT_BOLD as BOLD
+
 RED = HexColor("#9b1010")
-FONT, BOLD = "DejaVuSans", "DejaVuSans-Bold"
 INSTRUCTIONS = (
     "1. Mở camera điện thoại, quét mã QR bên dưới.",
     "2. Trả lời phiếu khảo sát (khoảng 3 phút), không cần ghi tên.",
@@ -36,16 +35,6 @@ class Sheet:
     counter_name: str
     url: str
     service_name: str | None = None
-
-
-def _register_fonts() -> None:
-    if FONT in pdfmetrics.getRegisteredFontNames():
-        return
-    import matplotlib
-
-    folder = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
-    pdfmetrics.registerFont(TTFont(FONT, str(folder / "DejaVuSans.ttf")))
-    pdfmetrics.registerFont(TTFont(BOLD, str(folder / "DejaVuSans-Bold.ttf")))
 
 
 def _qr(c: Canvas, url: str, x: float, y: float, size: float) -> None:
@@ -97,7 +86,7 @@ def _block(c: Canvas, sheet: Sheet, x: float, y: float, w: float, h: float, scal
 
 
 def _document(pages) -> bytes:
-    _register_fonts()
+    register_fonts()
     buffer = io.BytesIO()
     c = Canvas(buffer, pagesize=A4)
     c.setTitle("Mã QR khảo sát sự hài lòng")

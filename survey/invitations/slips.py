@@ -2,30 +2,17 @@
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
-import matplotlib
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
 from survey import qr
 from survey.invitations.codes import display
+from survey.pdf_fonts import FONT, FONT_BOLD, register_fonts
 
-FONT, FONT_BOLD = "DejaVuSans", "DejaVuSans-Bold"
 COLS, ROWS = 2, 5
-
-
-def register_fonts() -> None:
-    """Register DejaVu Sans (shipped with matplotlib): it has every Vietnamese glyph."""
-    if FONT in pdfmetrics.getRegisteredFontNames():
-        return
-    ttf = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
-    pdfmetrics.registerFont(TTFont(FONT, str(ttf / "DejaVuSans.ttf")))
-    pdfmetrics.registerFont(TTFont(FONT_BOLD, str(ttf / "DejaVuSans-Bold.ttf")))
 
 
 def _slip(c: canvas.Canvas, x: float, y: float, w: float, h: float, slip: dict, base: str) -> None:
