@@ -7,7 +7,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_babel import lazy_gettext as _l
 
 from survey import audit, db
-from survey.auth.access import current_user, require_visible_unit, roles_required, visible_unit_ids
+from survey.auth.access import current_user, require_visible_unit, roles_required, visible_unit_ids, visible_units
 from survey.auth.nav import nav_item
 from survey.catalogue.queries import services as all_services
 from survey.frame.operations import import_dossiers
@@ -51,8 +51,11 @@ def new():
     s = db.session()
     services = all_services(s, active_only=True)
     if request.method == "POST":
+        # A city account plans for any unit it sees (its communes); others only for their own.
+        unit_id = request.form.get("unit", type=int) or current_user.unit_id
+        require_visible_unit(unit_id)
         try:
-            plan = save_plan(s, current_user.unit_id, settings_from(request.form))
+            plan = save_plan(s, unit_id, settings_from(request.form))
             set_services(s, plan, [int(i) for i in request.form.getlist("services") if i.isdigit()])
             s.commit()
             audit.record("plan.create", f"plan:{plan.id}", plan.title)
@@ -60,7 +63,8 @@ def new():
         except PlanError as exc:
             s.rollback()
             flash(str(exc), "error")
-    return render_template("plans/form.html", questionnaires=shipped().values(), services=services), \
+    return render_template("plans/form.html", questionnaires=shipped().values(), services=services,
+                           units=visible_units(current_user)), \
         400 if request.method == "POST" else 200
 
 
