@@ -1,7 +1,7 @@
 """Vietnamese first, English on request, through Flask-Babel."""
 from __future__ import annotations
 
-from flask import Flask, request, session
+from flask import Flask, has_request_context, request, session
 from flask_babel import Babel, get_locale
 
 LOCALES = ("vi", "en")
@@ -9,6 +9,8 @@ LOCALES = ("vi", "en")
 
 def select_locale() -> str:
     """Pick the locale: ?lang= (remembered in the session), else Vietnamese."""
+    if not has_request_context():
+        return "vi"  # command-line exports and reports are Vietnamese documents
     asked = request.args.get("lang")
     if asked in LOCALES:
         session["lang"] = asked
