@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from survey.models import Comment, Plan, Response
 from survey.plans.progress import ServiceProgress, service_progress
+from survey.plans.calendar import today
 from survey.plans.queries import definition, results_filters, results_method
 from survey.questionnaire.definition import QuestionnaireDefinition
 from survey.reform import Correlation, ReformFigures, correlation, reform_figures
@@ -61,7 +62,8 @@ def _comments(s: Session, f: Filters) -> dict[str | None, tuple[int, list[str]]]
 
 
 def gather(s: Session, plan: Plan, on: date | None = None) -> ReportData:
-    """Compute the report's figures for a plan."""
+    """Compute the report's figures for a plan (progress as on `on`, a Vietnamese date)."""
+    on = on or today()
     f, method = results_filters(s, plan), results_method(plan)
     estimates = scoped_estimates(s, f, method)
     progress = service_progress(s, plan, estimates, on)
@@ -75,4 +77,4 @@ def gather(s: Session, plan: Plan, on: date | None = None) -> ReportData:
                               .group_by(Response.channel)).all())
     return ReportData(plan, definition(plan), f, method, estimates, queries.shares(s, f), progress, reform,
                       correlation([p[0] for p in pairs], [p[1] for p in pairs], method.level),
-                      _comments(s, f), channels, on or date.today())
+                      _comments(s, f), channels, on)

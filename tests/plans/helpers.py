@@ -24,3 +24,29 @@ def make_plan(app, demo, *, start: date | None = None, end: date | None = None,
         set_services(s, plan, list(ids))
         s.commit()
         return plan.id
+
+
+def add_responses(app, plan_id: int, service_code: str, satisfied: int, unsatisfied: int = 0) -> None:
+    """Store responses to a plan's service, each answering every criterion alike.
+
+    A satisfied respondent answers 4 to all criteria, an unsatisfied one 2,
+    so each respondent's SIPAS is 1 or 0 and the service's SIPAS is the
+    plain share satisfied/(satisfied + unsatisfied): easy to compute by hand.
+    Stored without a counter (channel "paper"), so no duplicate flagging.
+    """
+    import uuid
+
+    from survey.citizen.operations import record_response
+    from survey.models import Plan
+    from survey.plans.queries import definition
+    from survey.questionnaire.sync import ensure_row
+
+    with app.app_context():
+        s = db.session()
+        plan = s.get(Plan, plan_id)
+        q = definition(plan)
+        service = s.scalars(select(Service).where(Service.code == service_code)).one()
+        for value in [4] * satisfied + [2] * unsatisfied:
+            record_response(s, questionnaire=ensure_row(s, q), point=None, unit_id=plan.unit_id, service=service,
+                            channel="paper", answers={c.code: value for c in q.criteria}, comment="",
+                            submission_key=uuid.uuid4().hex)
