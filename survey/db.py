@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Flask, current_app, g
 from sqlalchemy import MetaData, create_engine, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 # Named constraints let Alembic alter them later, on SQLite (batch mode) too.
@@ -72,4 +73,10 @@ def session() -> Session:
 def _close_session(_exc: BaseException | None) -> None:
     db_session = g.pop("db_session", None)
     if db_session is not None:
-        db_session.close()
+        try:
+            db_session.close()
+        except DBAPIError:
+            # The rollback on close met a dead connection (database restarted):
+            # SQLAlchemy has invalidated it, the pool reconnects; the page the
+            # citizen got (503) must not turn into a bare 500 here.
+            pass

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from flask import current_app
+from flask import current_app, has_app_context
 from sqlalchemy import ColumnElement, Select, select, true
 from sqlalchemy.orm import Session
 
@@ -32,7 +32,8 @@ def fingerprint(response: Response) -> str:
 
 
 def _window() -> timedelta:
-    seconds = current_app.config.get("SIPAS_DUPLICATE_WINDOW_SECONDS", DEFAULT_WINDOW_SECONDS)
+    config = current_app.config if has_app_context() else {}
+    seconds = config.get("SIPAS_DUPLICATE_WINDOW_SECONDS", DEFAULT_WINDOW_SECONDS)
     return timedelta(seconds=seconds)
 
 
