@@ -1,8 +1,13 @@
 """Administrative-reform figures from the dossier list, read beside satisfaction.
 
-Per service and period: % resolved on time (returned on or before the
-promised date, early included), % early, % late, % submitted fully online,
-% paid online; and how lateness relates to satisfaction across services.
+Per service and period (dossiers received from start to end, inclusive):
+% resolved on time (returned on or before the promised date, early
+included), % early, % late, all three out of the resolved dossiers (returned
+and with a promised date); dossiers not returned yet are counted apart as
+pending, and as overdue once their promised date has passed. % submitted
+fully online and % paid online are out of the dossiers where the export
+says. A measured service without dossiers has a row of zero counts and no
+percentages. Then how lateness relates to satisfaction across services.
 """
 from __future__ import annotations
 
@@ -14,6 +19,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from survey.models import Dossier, Service
+from survey.plans.calendar import today
 
 
 @dataclass(frozen=True)
@@ -22,7 +28,9 @@ class ReformFigures:
     code: str
     name: str
     dossiers: int
-    resolved: int  # with both a promised and a return date
+    resolved: int  # with both a promised and a return date: the base of on_time/early/late
+    pending: int  # not returned yet
+    overdue: int  # not returned and past the promised date
     on_time: float | None
     early: float | None
     late: float | None
@@ -34,14 +42,18 @@ def _pct(part, whole) -> float | None:
     return 100.0 * float(part) / whole if whole else None
 
 
-def reform_figures(s: Session, unit_id: int, service_ids: list[int], start: date, end: date) -> list[ReformFigures]:
-    """Figures per service over dossiers received in [start, end]."""
+def reform_figures(s: Session, unit_id: int, service_ids: list[int], start: date, end: date,
+                   on: date | None = None) -> list[ReformFigures]:
+    """Figures per service over dossiers received in [start, end]; overdue as on `on` (today)."""
+    on = on or today()
     resolved = Dossier.returned_on.is_not(None) & Dossier.due_on.is_not(None)
+    pending = Dossier.returned_on.is_(None)
 
     def count(cond):
         return func.sum(case((cond, 1), else_=0))
     rows = s.execute(
         select(Service.id, Service.code, Service.name, func.count(Dossier.id), count(resolved),
+               count(pending), count(pending & (Dossier.due_on < on)),
                count(resolved & (Dossier.returned_on <= Dossier.due_on)),
                count(resolved & (Dossier.returned_on < Dossier.due_on)),
                count(resolved & (Dossier.returned_on > Dossier.due_on)),
@@ -50,10 +62,14 @@ def reform_figures(s: Session, unit_id: int, service_ids: list[int], start: date
         .join(Service, Service.id == Dossier.service_id)
         .where(Dossier.unit_id == unit_id, Dossier.service_id.in_(service_ids),
                Dossier.received_on >= start, Dossier.received_on <= end)
-        .group_by(Service.id, Service.code, Service.name).order_by(Service.code)).all()
-    return [ReformFigures(sid, code, name, int(n), int(res), _pct(ot, res), _pct(ea, res), _pct(la, res),
-                          _pct(onl, known_ch), _pct(paid, known_paid))
-            for sid, code, name, n, res, ot, ea, la, onl, known_ch, paid, known_paid in rows]
+        .group_by(Service.id, Service.code, Service.name)).all()
+    figures = [ReformFigures(sid, code, name, int(n), int(res), int(pend), int(over), _pct(ot, res), _pct(ea, res),
+                             _pct(la, res), _pct(onl, known_ch), _pct(paid, known_paid))
+               for sid, code, name, n, res, pend, over, ot, ea, la, onl, known_ch, paid, known_paid in rows]
+    seen = {f.service_id for f in figures}
+    figures += [ReformFigures(v.id, v.code, v.name, 0, 0, 0, 0, None, None, None, None, None)
+                for v in s.scalars(select(Service).where(Service.id.in_(set(service_ids) - seen)))]
+    return sorted(figures, key=lambda f: f.code)
 
 
 @dataclass(frozen=True)

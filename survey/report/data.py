@@ -68,7 +68,7 @@ def gather(s: Session, plan: Plan, on: date | None = None) -> ReportData:
     estimates = scoped_estimates(s, f, method)
     progress = service_progress(s, plan, estimates, on)
     reform = reform_figures(s, plan.unit_id, [ps.service_id for ps in plan.services],
-                            plan.start_date, plan.end_date)
+                            plan.start_date, plan.end_date, on)
     sipas = {p.code: p for p in progress}
     by_code = estimates[(estimates.scope == "service") & (estimates.code == "SIPAS")].set_index("scope_code")
     pairs = [(r.late, float(by_code.loc[r.code, "estimate"])) for r in reform

@@ -7,8 +7,8 @@ from survey.report import charts
 from survey.report.data import ReportData
 from survey.report.docx_helpers import num, picture, table
 
-REFORM_HEADERS = ["Mã thủ tục", "Thủ tục", "Số hồ sơ", "Đúng hạn (%)", "Trước hạn (%)", "Trễ hạn (%)",
-                  "Trực tuyến toàn trình (%)", "Thanh toán trực tuyến (%)", "SIPAS (%)"]
+REFORM_HEADERS = ["Mã thủ tục", "Thủ tục", "Số hồ sơ", "Chưa trả (quá hạn)", "Đúng hạn (%)", "Trước hạn (%)",
+                  "Trễ hạn (%)", "Trực tuyến toàn trình (%)", "Thanh toán trực tuyến (%)", "SIPAS (%)"]
 
 
 def _correlation_text(data: ReportData) -> str:
@@ -27,11 +27,13 @@ def _correlation_text(data: ReportData) -> str:
 def write(doc: Document, data: ReportData) -> None:
     doc.add_heading("IV. KẾT QUẢ CẢI CÁCH HÀNH CHÍNH THEO DANH SÁCH HỒ SƠ", level=1)
     doc.add_paragraph("Tính trên các hồ sơ tiếp nhận trong kỳ. Đúng hạn gồm cả trước hạn; tỷ lệ đúng/trước/trễ "
-                      "hạn tính trên hồ sơ đã trả kết quả; thanh toán trực tuyến tính trên hồ sơ có thông tin.")
+                      "hạn tính trên hồ sơ đã trả kết quả và có ngày hẹn trả; hồ sơ chưa trả kết quả được đếm riêng "
+                      f"(quá hạn: đã qua ngày hẹn trả tính đến ngày {data.on:%d/%m/%Y}); tỷ lệ nộp trực tuyến toàn "
+                      "trình và thanh toán trực tuyến tính trên hồ sơ có thông tin.")
     sipas = data.service_sipas()
-    rows = [[r.code, r.name, str(r.dossiers), num(r.on_time), num(r.early), num(r.late), num(r.online_full),
-             num(r.paid_online), num(sipas.get(r.code))] for r in data.reform]
-    table(doc, REFORM_HEADERS, rows, [1.8, 3.6, 1.3, 1.4, 1.4, 1.4, 1.6, 1.6, 1.4])
+    rows = [[r.code, r.name, str(r.dossiers), f"{r.pending} ({r.overdue})", num(r.on_time), num(r.early),
+             num(r.late), num(r.online_full), num(r.paid_online), num(sipas.get(r.code))] for r in data.reform]
+    table(doc, REFORM_HEADERS, rows, [1.8, 3.2, 1.2, 1.4, 1.3, 1.3, 1.3, 1.5, 1.5, 1.3])
     doc.add_paragraph(_correlation_text(data))
     points = [(r.code, r.late, sipas.get(r.code)) for r in data.reform
               if r.late is not None and r.code in sipas]
