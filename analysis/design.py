@@ -87,8 +87,10 @@ class Design:
             f_h[h] = n_h[h] / pop
         with np.errstate(divide="ignore", invalid="ignore"):
             scale_h = np.where(n_h > 1, (1 - f_h) * n_h / (n_h - 1), 0.0)
-        raw = gid.astype(np.int64) * n_strata + h
-        cells, cell = np.unique(raw, return_inverse=True)
+        if n_strata == 1:  # cells are the groups: spare the sort
+            cells, cell = np.arange(n_groups, dtype=np.int64), gid
+        else:
+            cells, cell = np.unique(gid.astype(np.int64) * n_strata + h, return_inverse=True)
         cell_h = cells % n_strata
         return cls(n_groups, gid, w, cell.astype(np.intp), (cells // n_strata).astype(np.intp),
                    scale_h[cell_h], n_h[cell_h], pop is not None,

@@ -14,7 +14,7 @@ from .scheme import Scheme
 from .scoring import answered_satisfied_from, item_scores
 
 VARIANCES = ("linearization", "bootstrap")
-_CHUNK = 1 << 17  # rows per slice: ~20 MB per (rows, estimates) temporary
+_CHUNK = 1 << 15  # rows per slice: ~5 MB per (rows, estimates) temporary
 
 
 def estimate(df: pd.DataFrame, scheme: Scheme | None = None, by: Sequence[str] = (),
@@ -114,15 +114,23 @@ def estimate(df: pd.DataFrame, scheme: Scheme | None = None, by: Sequence[str] =
     item_col = np.argmax(t, axis=1)
     n = np.where(is_item, tot["count"][:, item_col], m[:, None])
     n_eff = np.where(is_item, np.nan_to_num(kish_items)[:, item_col], kish_all[:, None])
-    moments = 0
+    # an item nobody in a group answered has a = y = 0 there: zero influence
+    answered = tot["x"] > 0
+    ratio0 = np.where(answered, ratios, 0.0).T
+    inv_x = np.where(answered, 1 / np.where(answered, tot["x"], 1.0), 0.0).T
+    # Items are rows of identity in t: their influence values are r itself,
+    # and only composites need a product. einsum rather than matmul: on a
+    # busy machine OpenBLAS threads make thin products many times slower.
+    comp = ~is_item
+    moments = np.zeros((3, len(design.cell_group), len(labels)))
     for rows in _chunks(len(x)):
         a, y = answered_satisfied_from(x[rows], k_crit, method)
         g = gid[rows]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            # (rows, items) gathers, transposed twice to stay column-major
-            r = (y - ratios.T[:, g].T * a) / tot["x"].T[:, g].T
-        np.nan_to_num(r, copy=False)
-        moments = moments + design.moments((t @ r.T).T, rows)
+        # (rows, items) gathers, transposed twice to stay column-major
+        r = (y - ratio0[:, g].T * a) * inv_x[:, g].T
+        moments[..., is_item] += design.moments(r, rows)[..., item_col[is_item]]
+        if comp.any():
+            moments[..., comp] += design.moments(np.einsum("nk,pk->pn", r, t[comp]).T, rows)
     var, vsrs = design.variances(moments)
     common = dict(k_crit=k_crit, method=method, ci=ci, level=level, min_n=min_n)
     if variance == "linearization":

@@ -31,10 +31,11 @@ def layout(scheme: Scheme, codes: Sequence[str], k_crit: int):
 def combine(ratios: np.ndarray, t: np.ndarray) -> np.ndarray:
     """``ratios @ t.T`` where an undefined ratio (NaN) makes every estimate
     that uses it undefined, and unused ones do not (NaN * 0 would)."""
+    # einsum, not matmul: thin products suffer from OpenBLAS threads on a busy machine
     undefined = np.isnan(ratios)
     if not undefined.any():
-        return ratios @ t.T
-    out = np.where(undefined, 0.0, ratios) @ t.T
+        return np.einsum("gk,pk->gp", ratios, t)
+    out = np.einsum("gk,pk->gp", np.where(undefined, 0.0, ratios), t)
     out[(undefined.astype(float) @ (t.T != 0)) > 0] = np.nan
     return out
 
@@ -58,6 +59,9 @@ def table(keys: pd.DataFrame, labels, n, n_eff, est, var, vsrs, *, k_crit: int,
     proportion = levels == "expectation"
     if method == "top2box":
         proportion |= levels == "criterion"
+    # influence values that cancel exactly still leave ~1e-33 of rounding
+    var = np.where(var < 1e-24, 0.0, var)
+    vsrs = np.where(vsrs < 1e-24, 0.0, vsrs)
     se = np.where(np.isnan(est), np.nan, np.sqrt(var))
     with np.errstate(divide="ignore", invalid="ignore"):
         deff = np.where(vsrs > 0, var / vsrs, np.nan)

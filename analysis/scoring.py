@@ -53,7 +53,7 @@ def item_scores(df: pd.DataFrame, scheme: Scheme, method: str):
 def answered_satisfied_from(x: np.ndarray, k_crit: int, method: str):
     """``(a, y)`` float64 arrays, column-major, from checked answers ``x``."""
     a = np.asfortranarray(~np.isnan(x), dtype=float)
-    y = np.zeros_like(a)
+    y = np.empty_like(a)  # every column is set below
     crit, expect = x[:, :k_crit], x[:, k_crit:]
     if method == "top2box":
         y[:, :k_crit] = crit >= 4

@@ -183,6 +183,13 @@ def estimate_from_stats(stats: SufficientStats, scheme: Scheme | None = None,
              - rz[:, :, None] * stats.ay + rz[:, :, None] * rz[:, None, :] * stats.aa)
         q = np.nan_to_num(q / (x[:, :, None] * x[:, None, :]))
     ssq = np.einsum("pj,gjk,pk->gp", t, q, t)
+    # The quadratic form cancels; what is left of a true zero (every answer
+    # alike) is rounding. Below 1e-12 of the size of its terms, call it zero.
+    with np.errstate(divide="ignore", invalid="ignore"):
+        size = np.nan_to_num((stats.yy + rz[:, None, :] * stats.ay.transpose(0, 2, 1)
+                              + rz[:, :, None] * stats.ay + rz[:, :, None] * rz[:, None, :]
+                              * stats.aa) / (x[:, :, None] * x[:, None, :]))
+    ssq[ssq <= 1e-12 * np.einsum("pj,gjk,pk->gp", np.abs(t), size, np.abs(t))] = 0.0
     total, m = stats.n.sum(), stats.n[:, None]
     with np.errstate(divide="ignore", invalid="ignore"):
         var = total / (total - 1) * ssq
