@@ -74,32 +74,78 @@ def test_whole_year(app, client, runner, demo, tmp_path):
     assert "V. KẾT LUẬN VÀ KIẾN NGHỊ" in text and "Phiếu giấy: 8" in text
     assert len(Document(str(report)).inline_shapes) >= 2  # charts embedded
 
-    # Every index in the report equals the XLSX export of the same plan.
-    sheet = workbook.worksheets[0]
-    rows = list(sheet.iter_rows(values_only=True))
-    head = rows[0]
-    col = {name: head.index(name) for name in ("Phạm vi", "Mã phạm vi", "Mã chỉ số", "Số phiếu (n)",
-                                                "Chỉ số (%)", "Cận dưới (%)", "Cận trên (%)")}
-    xlsx = {(r[col["Phạm vi"]], r[col["Mã phạm vi"]] or "", r[col["Mã chỉ số"]]):
-            (r[col["Số phiếu (n)"]], r[col["Chỉ số (%)"]], r[col["Cận dưới (%)"]], r[col["Cận trên (%)"]])
-            for r in rows[1:]}
-    summary = tables[1]  # table 0: the sample; table 1: SIPAS and elements
-    assert summary[0][0] == "Mã" and summary[1][0] == "SIPAS"
-    checked = 0
-    for row in summary[1:]:
-        n, est, low, high = xlsx[("Toàn bộ", "", row[0])]
-        lo_txt, hi_txt = re.split(r" – ", row[4])
-        assert (int(row[2]), _num(row[3]), _num(lo_txt), _num(hi_txt)) == (n, round(est, 2), round(low, 2), round(high, 2))
-        checked += 1
-    assert checked == 6  # SIPAS + 5 elements
-    # per-service tables: find them by their caption order (services sorted by code)
-    per_service = [t for t in tables if t[0][0] == "Mã" and t[1][0] == "SIPAS"][1:]
-    assert len(per_service) == 4
-    for code, t in zip(sorted(SERVICES), per_service):
-        n, est, _, _ = xlsx[("Thủ tục", code, "SIPAS")]
-        assert (int(t[1][2]), _num(t[1][3])) == (n, round(est, 2))
+    # Every number of the report's index tables equals the XLSX export of the same plan.
+    doc = Document(str(report))
+    captioned = _captioned_tables(doc)
+    xlsx = _xlsx_indices(workbook)
+    names = {r[4]: r[5] for sheet in ("Tổng hợp", "Tiêu chí", "Mong muốn")
+             for r in list(workbook[sheet].iter_rows(values_only=True))[1:]}
+    summary, criteria = tables[1], tables[2]  # table 0: the sample; 1: SIPAS and elements; 2: criteria
+    assert summary[1][0] == "SIPAS" and [r[0] for r in summary[2:]] == ["TC", "TT", "CC", "KQ", "PA"]
+    assert _same_indices(summary, xlsx, "Toàn bộ", "", names=None) == 6  # SIPAS + 5 elements
+    assert [r[0] for r in criteria[1:]] == [c for c in names if c[:2] in ("TC", "TT", "CC", "KQ", "PA") and c[2:].isdigit()]
+    assert _same_indices(criteria, xlsx, "Toàn bộ", "", names) == 16
+    expectations = captioned["4. Mong muốn của người dân"]
+    assert _same_indices(expectations, xlsx, "Toàn bộ", "", names) == 10
+    # per-service tables, each under its caption "Thủ tục <code> – <name>"
+    for code in SERVICES:
+        caption = next(c for c in captioned if c.startswith(f"Thủ tục {code} – "))
+        assert _same_indices(captioned[caption], xlsx, "Thủ tục", code, names=None) == 6
+    # perceptions and channels: option counts and shares equal the XLSX sheet row for row
+    perceptions = captioned["5. Nhận xét về công chức và cách thực hiện thủ tục"]
+    shares = list(workbook["Nhận thức và kênh"].iter_rows(values_only=True))
+    assert perceptions[0] == ["Mã", "Câu hỏi", "Lựa chọn", "Số phiếu", "Tỷ lệ (%)"] and len(perceptions) == len(shares) > 1
+    for docx_row, (code, text_, label, count, pct) in zip(perceptions[1:], shares[1:]):
+        assert docx_row[:4] == [code, text_, label, str(count)]
+        assert docx_row[4] == ("–" if pct is None else f"{pct:.2f}".replace(".", ","))
+    assert {r[0] for r in perceptions[1:]} >= {"NT1", "NT2", "KENH"}
+    assert sum(int(r[3]) for r in perceptions[1:] if r[0] == "NT1") > 0
     # sample table: responses per service equal the service SIPAS n
     sample = {r[0]: r for r in tables[0][1:]}
     for code in SERVICES:
         assert int(sample[code][4]) == xlsx[("Thủ tục", code, "SIPAS")][0]
         assert int(sample[code][3]) == targets[code]
+
+
+def _captioned_tables(doc) -> dict[str, list[list[str]]]:
+    """Each table under its section heading and under the last paragraph before it (a caption)."""
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+    out, heading, caption = {}, "", ""
+    for el in doc.element.body.iterchildren():
+        if el.tag.endswith("}p") and Paragraph(el, doc).text.strip():
+            p = Paragraph(el, doc)
+            caption = p.text.strip()
+            heading = caption if p.style.name.startswith("Heading") else heading
+        elif el.tag.endswith("}tbl"):
+            rows = [[c.text for c in row.cells] for row in Table(el, doc).rows]
+            out.setdefault(heading, rows)
+            out.setdefault(caption, rows)
+    return out
+
+
+def _xlsx_indices(workbook) -> dict[tuple[str, str, str], tuple]:
+    """(scope, scope code, index code) → (n, estimate, low, high) from the three index sheets."""
+    out = {}
+    for sheet in ("Tổng hợp", "Tiêu chí", "Mong muốn"):
+        rows = list(workbook[sheet].iter_rows(values_only=True))
+        head = rows[0]
+        col = {name: head.index(name) for name in ("Phạm vi", "Mã phạm vi", "Mã chỉ số", "Số phiếu (n)",
+                                                    "Chỉ số (%)", "Cận dưới (%)", "Cận trên (%)")}
+        for r in rows[1:]:
+            out[(r[col["Phạm vi"]], r[col["Mã phạm vi"]] or "", r[col["Mã chỉ số"]])] = (
+                r[col["Số phiếu (n)"]], r[col["Chỉ số (%)"]], r[col["Cận dưới (%)"]], r[col["Cận trên (%)"]])
+    return out
+
+
+def _same_indices(table, xlsx, scope: str, scope_code: str, names: dict | None) -> int:
+    """Assert each row (code, name, n, index, interval) equals the XLSX; return the rows checked."""
+    assert table[0] == ["Mã", "Chỉ số", "Số phiếu", "Chỉ số (%)", "Khoảng tin cậy (%)"]
+    for row in table[1:]:
+        n, est, low, high = xlsx[(scope, scope_code, row[0])]
+        lo_txt, hi_txt = re.split(r" – ", row[4])
+        assert (int(row[2]), _num(row[3]), _num(lo_txt), _num(hi_txt)) == \
+            (n, round(est, 2), round(low, 2), round(high, 2)), (scope, scope_code, row)
+        if names is not None:
+            assert row[1] == names[row[0]]
+    return len(table) - 1
