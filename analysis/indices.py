@@ -132,7 +132,7 @@ def estimate(df: pd.DataFrame, scheme: Scheme | None = None, by: Sequence[str] =
         if comp.any():
             moments[..., comp] += design.moments(np.einsum("nk,pk->pn", r, t[comp]).T, rows)
     var, vsrs = design.variances(moments)
-    common = dict(k_crit=k_crit, method=method, ci=ci, level=level, min_n=min_n)
+    common = dict(method=method, ci=ci, level=level, min_n=min_n)
     if variance == "linearization":
         return table(keys, labels, n, n_eff, est, var, vsrs, **common)
     a, y = answered_satisfied_from(x, k_crit, method)

@@ -7,7 +7,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from .intervals import logit_interval, proportion_interval
+from .intervals import PROPORTION_METHODS, critical_value, logit_interval, proportion_interval
 from .scheme import Scheme
 
 COLUMNS = ("level", "code", "n", "n_eff", "deff", "estimate", "se", "ci_low",
@@ -40,8 +40,8 @@ def combine(ratios: np.ndarray, t: np.ndarray) -> np.ndarray:
     return out
 
 
-def table(keys: pd.DataFrame, labels, n, n_eff, est, var, vsrs, *, k_crit: int,
-          method: str, ci: str, level: float, min_n: int,
+def table(keys: pd.DataFrame, labels, n, n_eff, est, var, vsrs, *, method: str,
+          ci: str, level: float, min_n: int,
           composite_interval: str = "logit-linearization",
           bounds: tuple[np.ndarray, np.ndarray] | None = None) -> pd.DataFrame:
     """Assemble the long result table from ``(G, P)`` arrays (fractions).
@@ -97,11 +97,11 @@ def table(keys: pd.DataFrame, labels, n, n_eff, est, var, vsrs, *, k_crit: int,
     out["conf_level"] = level
     out["index_method"] = np.tile(idx_method, g)
     out["low_n"] = out["n"].to_numpy() < min_n
-    return out
+    return out[[*keys.columns, *COLUMNS]]
 
 
 def check_common(ci: str, level: float, min_n) -> None:
-    from .intervals import PROPORTION_METHODS, critical_value
+    """Reject an unknown interval method, a level outside (0, 1), a bad min_n."""
     if ci not in PROPORTION_METHODS:
         raise ValueError(f"ci must be one of {PROPORTION_METHODS}, got {ci!r}")
     critical_value(level)

@@ -197,4 +197,4 @@ def estimate_from_stats(stats: SufficientStats, scheme: Scheme | None = None,
     is_item = np.array([lv in ("criterion", "expectation") for lv, _ in labels])
     n = np.where(is_item, x[:, np.argmax(t, axis=1)], m)
     return table(stats.keys, labels, n, n.astype(float), combine(ratios, t), var, vsrs,
-                 k_crit=k_crit, method=stats.method, ci=ci, level=level, min_n=min_n)
+                 method=stats.method, ci=ci, level=level, min_n=min_n)
