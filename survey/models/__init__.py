@@ -5,6 +5,7 @@ from survey.models.plans import (
     Dossier, Invitation, PaperEntry, PaperForm, Plan, PlanService, SampledDossier,
 )
 from survey.models.responses import Answer, Comment, Questionnaire, Response
+from survey.models.rollup import StatCell, StatDay
 
 __all__ = [
     "Answer",
@@ -20,6 +21,8 @@ __all__ = [
     "Questionnaire",
     "Response",
     "SampledDossier",
+    "StatCell",
+    "StatDay",
     "Service",
     "ServicePoint",
     "Unit",

@@ -8,7 +8,6 @@ from flask import current_app
 import analysis
 from survey.questionnaire.definition import QuestionnaireDefinition
 from survey.questionnaire.loader import shipped
-from survey.results.sql import Items
 
 
 @dataclass(frozen=True)
@@ -35,10 +34,3 @@ def definition(key: tuple[str, str]) -> QuestionnaireDefinition:
 
 def scheme_of(q: QuestionnaireDefinition) -> analysis.Scheme:
     return analysis.Scheme.from_mapping(q.scheme_mapping())
-
-
-def items_of(q: QuestionnaireDefinition, method: Method) -> Items:
-    sat = [o.value for o in q.satisfaction_scale]
-    exp = [o.value for o in q.expectation_scale]
-    return Items(tuple(c.code for c in q.criteria), tuple(e.code for e in q.expectations),
-                 (min(sat), max(sat)), (min(exp), max(exp)), method.index)

@@ -9,17 +9,16 @@ from sqlalchemy.orm import Session
 
 from analysis.sufficient import SufficientStats, estimate_from_stats
 from survey.models import Field, Service, ServicePoint
-from survey.results import sql
-from survey.results.config import Method, definition, items_of, scheme_of
+from survey.results import selection, sql
+from survey.results.config import Method, definition, scheme_of
 from survey.results.filters import Filters
-from survey.results.stats import from_rows, regroup
+from survey.results.stats import regroup
 
 
 def cell_stats(s: Session, f: Filters, names: tuple[str, ...], method: Method) -> SufficientStats:
-    """Sufficient statistics per group of `names`, computed by the database."""
-    items = items_of(definition(f.questionnaire), method)
-    return from_rows(names, sql.response_counts(s, f, names), sql.cross_products(s, f, names, items),
-                     items.codes, method.index)
+    """Sufficient statistics per group of `names`: sums of rollup cells (survey/results/selection.py)."""
+    layout, cells = selection.cells_for(s, f, method.index)
+    return selection.grouped(layout, cells, names)
 
 
 def estimates(stats: SufficientStats, f: Filters, method: Method) -> pd.DataFrame:
@@ -67,7 +66,13 @@ def shares(s: Session, f: Filters, sections=("perception", "channel")) -> list[C
     q = definition(f.questionnaire)
     choices = [c for sec in sections for c in q.choices_in(sec)]
     counts: dict[tuple[str, int], int] = {}
-    for code, value, n in sql.option_counts(s, f, tuple(c.code for c in choices)):
+    codes = tuple(c.code for c in choices)
+    layout, cells = selection.cells_for(s, f, Method.from_config().index)
+    # Perception and channel counts are in every cell; other sections are counted by SQL.
+    stored = {c for c, _ in layout.choices}
+    rows = (selection.option_counts(layout, cells) if set(codes) <= stored
+            else sql.option_counts(s, f, codes))
+    for code, value, n in rows:
         counts[(code, value)] = n
     out = []
     for c in choices:

@@ -1,11 +1,9 @@
-"""Every aggregation query of the results: the only module that scans answers.
+"""SQL over the responses: the selection's WHERE clauses, option counts, the export stream.
 
-See docs/aggregation.md for the approach and its cost. A rollup table can
-replace these functions without changing their signatures.
+Indices do not scan answers here any more: they sum rollup cells
+(survey/results/selection.py); see docs/aggregation.md.
 """
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 from sqlalchemy import and_, case, false, func, select
 from sqlalchemy.orm import Session
@@ -14,33 +12,11 @@ from survey.models import Answer, Comment, Field, Questionnaire, Response, Servi
 from survey.results.filters import Filters
 
 
-@dataclass(frozen=True)
-class Items:
-    """The scored items in `analysis` order: criteria first, then expectations."""
-
-    criteria: tuple[str, ...]
-    expectations: tuple[str, ...]
-    criterion_scale: tuple[int, int]
-    expectation_scale: tuple[int, int]
-    method: str  # "top2box" or "mean_pct"
-
-    @property
-    def codes(self) -> tuple[str, ...]:
-        return self.criteria + self.expectations
-
-
 def month_key(s: Session):
     """The local calendar month (YYYY-MM) of a response; Vietnam keeps UTC+7 all year."""
     if s.get_bind().dialect.name == "postgresql":
         return func.to_char(func.timezone("Asia/Ho_Chi_Minh", Response.submitted_at), "YYYY-MM")
     return func.strftime("%Y-%m", Response.submitted_at, "+7 hours")
-
-
-def group_keys(s: Session, names: tuple[str, ...]) -> list:
-    """Column expressions for grouping names: service, service_point, unit, month."""
-    columns = {"service": Response.service_id, "service_point": Response.service_point_id,
-               "unit": Response.unit_id}
-    return [(month_key(s) if n == "month" else columns[n]).label(n) for n in names]
 
 
 def scope(f: Filters) -> list:
@@ -64,57 +40,6 @@ def scope(f: Filters) -> list:
     if not f.include_flagged:
         where.append(Response.flagged == false())
     return where
-
-
-def _scored(items: Items):
-    """Validity and the satisfied value `y` of an answer row (SQL), as in analysis.scoring."""
-    value = Answer.value
-    (c_lo, c_hi), (e_lo, e_hi) = items.criterion_scale, items.expectation_scale
-    is_crit = Answer.item_code.in_(items.criteria)
-    valid = case((is_crit, value.between(c_lo, c_hi)), else_=value.between(e_lo, e_hi))
-    if items.method == "top2box":
-        y_crit = case((value >= 4, 1), else_=0)
-    else:
-        y_crit = (value - 1) / 4.0
-    y = case((is_crit, y_crit), else_=case((value >= 3, 1), else_=0))
-    return valid, y
-
-
-def response_counts(s: Session, f: Filters, names: tuple[str, ...]) -> list[tuple]:
-    """Responses per group (the `n` of every composite index)."""
-    keys = group_keys(s, names)
-    stmt = select(*keys, func.count()).where(*scope(f))
-    return s.execute(stmt.group_by(*keys) if keys else stmt).all()
-
-
-def cross_products(s: Session, f: Filters, names: tuple[str, ...], items: Items) -> list[tuple]:
-    """Rows (keys..., item j, sum a_k..., sum y_k..., sum y_j y_k...) per group and item.
-
-    `v` scores each selected answer once (validity and `y`); the per-response
-    pivot `p` (a_k, y_k for every item) is joined back to `v`, whose rows are
-    exactly the (response, j) pairs with a_j = 1, so summing p's columns over
-    them gives row j of the three cross-product matrices in one pass.
-    """
-    codes = items.codes
-    valid, y = _scored(items)
-    v = (select(Answer.response_id.label("rid"), Answer.item_code.label("item"), y.label("y"),
-                *group_keys(s, names))
-         .join(Response, Response.id == Answer.response_id)
-         .where(*scope(f), Answer.item_code.in_(codes), valid).cte("v"))
-    pivot_cols = []
-    for k, code in enumerate(codes):
-        pivot_cols += [func.max(case((v.c.item == code, 1), else_=0)).label(f"a{k}"),
-                       func.max(case((v.c.item == code, v.c.y), else_=0)).label(f"y{k}")]
-    vk = [v.c[n] for n in names]
-    p = select(v.c.rid, *vk, *pivot_cols).group_by(v.c.rid, *vk).subquery("p")
-    j = v.alias("j")
-    sums = ([func.sum(p.c[f"a{k}"]) for k in range(len(codes))]
-            + [func.sum(p.c[f"y{k}"]) for k in range(len(codes))]
-            + [func.sum(j.c.y * p.c[f"y{k}"]) for k in range(len(codes))])
-    pk = [p.c[n] for n in names]
-    stmt = (select(*pk, j.c.item, *sums).select_from(p).join(j, j.c.rid == p.c.rid)
-            .group_by(*pk, j.c.item))
-    return s.execute(stmt).all()
 
 
 def option_counts(s: Session, f: Filters, codes: tuple[str, ...]) -> list[tuple[str, int, int]]:

@@ -1,0 +1,134 @@
+"""What one rollup cell holds: a vector of sums over its responses.
+
+Each response contributes a feature vector F; a cell stores sum F over its
+responses, so cells add up (see docs/aggregation.md). F holds, in order:
+
+- `a_j`, `y_j` for every scored item (criteria, then expectations);
+- `a_j a_k` and `y_j y_k` for criteria j <= k (symmetric), `a_j y_k` for all
+  criterion pairs: only composites of criteria need covariances;
+- one indicator per option of each choice question (perception, channel).
+
+Expectations need no cross-products: each is estimated on its own, and for
+their 0/1 `y` the diagonal terms are `a_j` and `y_j` again.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+
+from analysis.sufficient import SufficientStats
+
+SLOT_BITS = 4  # answers travel from SQL packed 15 to a 63-bit integer
+SLOTS_PER_WORD = 15
+CHOICE_SECTIONS = ("perception", "channel")
+
+
+@dataclass(frozen=True)
+class Layout:
+    codes: tuple[str, ...]                 # scored items: criteria first
+    k_crit: int
+    scales: tuple[tuple[int, int], ...]    # valid range of each scored item
+    choices: tuple[tuple[str, tuple[int, ...]], ...]  # choice code, option values
+    method: str                            # "top2box" or "mean_pct"
+
+    @property
+    def slots(self) -> list[tuple[str, int, int]]:
+        """(code, lowest valid, highest valid) of every item read from `answer`."""
+        return ([(c, lo, hi) for c, (lo, hi) in zip(self.codes, self.scales)]
+                + [(c, min(o), max(o)) for c, o in self.choices])
+
+    @property
+    def words(self) -> int:
+        return -(-len(self.slots) // SLOTS_PER_WORD)
+
+    @cached_property
+    def _triu(self):
+        return np.triu_indices(self.k_crit)
+
+    @cached_property
+    def parts(self) -> dict[str, slice]:
+        k, kc = len(self.codes), self.k_crit
+        t = kc * (kc + 1) // 2
+        sizes = {"a": k, "y": k, "aa": t, "ay": kc * kc, "yy": t,
+                 "options": sum(len(o) for _, o in self.choices)}
+        out, start = {}, 0
+        for name, size in sizes.items():
+            out[name] = slice(start, start + size)
+            start += size
+        return out
+
+    @property
+    def size(self) -> int:
+        return self.parts["options"].stop
+
+    def decode(self, words: np.ndarray) -> np.ndarray:
+        """Answer values (0 = none or invalid) per slot from the packed integers."""
+        s = np.arange(len(self.slots))
+        shifts = (SLOT_BITS * (s % SLOTS_PER_WORD)).astype(np.int64)
+        return (words[:, s // SLOTS_PER_WORD] >> shifts) & (2 ** SLOT_BITS - 1)
+
+    def features(self, v: np.ndarray) -> np.ndarray:
+        """F for each row of decoded answers `v` (rows x slots)."""
+        k, kc, p = len(self.codes), self.k_crit, self.parts
+        x = v[:, :k].astype(float)
+        a = (x > 0).astype(float)
+        y = np.empty_like(a)
+        if self.method == "top2box":
+            y[:, :kc] = x[:, :kc] >= 4
+        else:
+            y[:, :kc] = np.where(a[:, :kc] > 0, (x[:, :kc] - 1) / 4, 0.0)
+        y[:, kc:] = x[:, kc:] >= 3
+        iu, ju = self._triu
+        f = np.empty((len(v), self.size))
+        f[:, p["a"]], f[:, p["y"]] = a, y
+        ac, yc = a[:, :kc], y[:, :kc]
+        f[:, p["aa"]] = ac[:, iu] * ac[:, ju]
+        f[:, p["ay"]] = (ac[:, :, None] * yc[:, None, :]).reshape(len(v), -1)
+        f[:, p["yy"]] = yc[:, iu] * yc[:, ju]
+        col = p["options"].start
+        for c, (_, options) in enumerate(self.choices):
+            for o in options:
+                f[:, col] = v[:, k + c] == o
+                col += 1
+        return f
+
+    def stats(self, n: np.ndarray, sums: np.ndarray, keys: pd.DataFrame) -> SufficientStats:
+        """`analysis` statistics of groups from their summed feature vectors."""
+        g, k, kc, p = len(n), len(self.codes), self.k_crit, self.parts
+        iu, ju = self._triu
+        answered, satisfied = sums[:, p["a"]], sums[:, p["y"]]
+        aa, ay, yy = (np.zeros((g, k, k)) for _ in range(3))
+        for m, part in ((aa, "aa"), (yy, "yy")):
+            m[:, iu, ju] = sums[:, p[part]]
+            m[:, ju, iu] = sums[:, p[part]]
+        ay[:, :kc, :kc] = sums[:, p["ay"]].reshape(g, kc, kc)
+        e = np.arange(kc, k)
+        aa[:, e, e], ay[:, e, e], yy[:, e, e] = answered[:, kc:], satisfied[:, kc:], satisfied[:, kc:]
+        return SufficientStats(self.codes, n, answered, satisfied, aa, ay, yy,
+                               keys=keys, method=self.method)
+
+    def option_counts(self, total: np.ndarray) -> list[tuple[str, int, int]]:
+        """(item, option value, responses) from the summed feature vector of a selection."""
+        out, col = [], self.parts["options"].start
+        for code, options in self.choices:
+            for o in options:
+                out.append((code, o, int(round(total[col]))))
+                col += 1
+        return out
+
+
+def layout_of(q, method: str) -> Layout:
+    """The layout of a questionnaire definition for an index method."""
+    sat = [o.value for o in q.satisfaction_scale]
+    exp = [o.value for o in q.expectation_scale]
+    codes = tuple(c.code for c in q.criteria) + tuple(e.code for e in q.expectations)
+    scales = ((min(sat), max(sat)),) * len(q.criteria) + ((min(exp), max(exp)),) * len(q.expectations)
+    choices = tuple((c.code, tuple(sorted(o.value for o in c.options)))
+                    for section in CHOICE_SECTIONS for c in q.choices_in(section))
+    layout = Layout(codes, len(q.criteria), scales, choices, method)
+    if any(lo < 1 or hi >= 2 ** SLOT_BITS for _, lo, hi in layout.slots):
+        raise ValueError("answer values must lie in 1..15 to be packed")
+    return layout

@@ -1,0 +1,115 @@
+"""Build and store the cells of past unit-days; find the days still missing.
+
+Every build runs in its own transaction under a per-unit lock that writers
+of past responses take too (survey/results/invalidate.py): a response stored
+while its day is being built either waits for the build and then deletes
+it, or commits first and is seen by the build.
+"""
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import delete, func, insert, select, text
+from sqlalchemy.orm import Session
+
+from survey.models import Response, StatCell, StatDay
+from survey.results import packed
+from survey.results.cells import aggregate
+from survey.results.filters import LOCAL
+from survey.results.layout import Layout
+
+log = logging.getLogger(__name__)
+LOCK_CLASS = 7310  # first key of pg_advisory_xact_lock(class, unit)
+# A day is stored only once it ended this long ago: a response flushed just
+# before midnight and committed just after is still read live.
+GRACE = timedelta(minutes=10)
+BATCH_DAYS = 14  # days per build transaction: bounds memory and lock time
+
+
+def live_from(now: datetime | None = None) -> date:
+    """The first local day read live (never stored)."""
+    return ((now or datetime.now(LOCAL)).astimezone(LOCAL) - GRACE).date()
+
+
+def lock_unit(s: Session, unit_id: int) -> None:
+    """Serialise builds and invalidations of a unit (PostgreSQL; SQLite has one writer)."""
+    if s.get_bind().dialect.name == "postgresql":
+        s.connection().execute(text("SELECT pg_advisory_xact_lock(:c, :u)"), {"c": LOCK_CLASS, "u": unit_id})
+
+
+def _begin_locked(s: Session, unit_id: int) -> None:
+    if s.get_bind().dialect.name == "sqlite":
+        s.connection().exec_driver_sql("BEGIN IMMEDIATE")  # the write lock before reading
+    lock_unit(s, unit_id)
+
+
+def _in_days(model, qid: int, method: str, unit_id: int, first: date, last: date) -> list:
+    return [model.questionnaire_id == qid, model.method == method, model.unit_id == unit_id,
+            model.day >= first, model.day <= last]
+
+
+def build_cells(s: Session, qid: int, layout: Layout, unit_id: int, first: date, last: date) -> int:
+    """Compute and store the cells and markers of a unit for days first..last.
+
+    The caller holds the unit's lock and commits. Returns the responses read.
+    """
+    for model in (StatCell, StatDay):
+        s.execute(delete(model).where(*_in_days(model, qid, layout.method, unit_id, first, last)))
+    lo, hi = packed.utc_range(first, last)
+    p = packed.fetch(s, layout, [Response.unit_id == unit_id, Response.questionnaire_id == qid,
+                                 Response.submitted_at >= lo, Response.submitted_at < hi])
+    cells = aggregate(p, layout)
+    k = cells.keys
+    rows = [{"questionnaire_id": qid, "method": layout.method, "unit_id": unit_id,
+             "service_id": int(k.service.iat[i]),
+             "service_point_id": None if k.point.iat[i] < 0 else int(k.point.iat[i]),
+             "channel": k.channel.iat[i], "flagged": bool(k.flagged.iat[i]),
+             "day": date.fromordinal(int(k.day.iat[i])), "n": int(cells.n[i]),
+             "payload": cells.sums[i].astype("<f8").tobytes()} for i in range(len(k))]
+    if rows:
+        s.execute(insert(StatCell), rows)
+    s.execute(insert(StatDay), [{"questionnaire_id": qid, "method": layout.method, "unit_id": unit_id,
+                                 "day": first + timedelta(days=d)} for d in range((last - first).days + 1)])
+    return len(p.unit)
+
+
+def marked_days(s: Session, qid: int, method: str, unit_id: int, first: date, last: date) -> set[date]:
+    return set(s.scalars(select(StatDay.day).where(*_in_days(StatDay, qid, method, unit_id, first, last))))
+
+
+def first_day(s: Session, qid: int, unit_id: int) -> date | None:
+    """The local day of a unit's first response (index on unit, submitted_at)."""
+    first = s.scalar(select(func.min(Response.submitted_at)).where(
+        Response.unit_id == unit_id, Response.questionnaire_id == qid))
+    return first.astimezone(LOCAL).date() if first else None
+
+
+def runs(days: list[date]) -> list[tuple[date, date]]:
+    """Consecutive days as (first, last) pairs, at most BATCH_DAYS long."""
+    out: list[tuple[date, date]] = []
+    for d in sorted(days):
+        if out and d == out[-1][1] + timedelta(days=1) and (d - out[-1][0]).days < BATCH_DAYS:
+            out[-1] = (out[-1][0], d)
+        else:
+            out.append((d, d))
+    return out
+
+
+def fill(bind, qid: int, layout: Layout, unit_id: int, first: date, last: date) -> int:
+    """Build every unmarked day of a unit in first..last, one transaction per run."""
+    total = 0
+    with Session(bind) as probe:
+        marked = marked_days(probe, qid, layout.method, unit_id, first, last)
+    for lo, hi in runs([d for d in runs_days(first, last) if d not in marked]):
+        with Session(bind) as s:
+            _begin_locked(s, unit_id)
+            todo = sorted(set(runs_days(lo, hi)) - marked_days(s, qid, layout.method, unit_id, lo, hi))
+            if todo:  # another process may have built some meanwhile
+                total += build_cells(s, qid, layout, unit_id, todo[0], todo[-1])
+            s.commit()
+    return total
+
+
+def runs_days(first: date, last: date) -> list[date]:
+    return [first + timedelta(days=d) for d in range((last - first).days + 1)]
