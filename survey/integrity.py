@@ -57,6 +57,9 @@ def flag_duplicates(s: Session, response: Response, window: timedelta | None = N
     mine = fingerprint(response)
     twins = [r for r in earlier if fingerprint(r) == mine]
     if not twins:
+        # End the read: on SQLite a session reused for the next write would
+        # otherwise upgrade a stale snapshot and fail with "database is locked".
+        s.commit()
         return []
     first = twins[0]
     seconds = int((response.submitted_at - first.submitted_at).total_seconds())
