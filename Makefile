@@ -7,7 +7,7 @@ SIPAS := $(VENV)/bin/sipas
 PORT ?= 5000
 export PORT
 
-.PHONY: run test install install-test system-deps bench clean
+.PHONY: run test install install-test system-deps bench clean translations
 
 $(VENV)/bin/python:
 	python3 -m venv $(VENV)
@@ -42,3 +42,11 @@ bench: install-test
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache artifacts
+
+# Refresh the message catalogue after changing user-facing text, then fill
+# the English msgstr in survey/translations/en/LC_MESSAGES/messages.po.
+translations: install
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _ -k _l -k gettext -k lazy_gettext -k ngettext:1,2 \
+	    --sort-output -o survey/translations/messages.pot survey templates
+	$(VENV)/bin/pybabel update -i survey/translations/messages.pot -d survey/translations -l en --no-fuzzy-matching
+	$(VENV)/bin/pybabel compile -d survey/translations -l en

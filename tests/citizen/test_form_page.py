@@ -28,6 +28,18 @@ def test_english_switch_translates_the_questionnaire(client, demo):
     assert Q.criteria[0].text.en in html
     assert "Very satisfied" in html
     assert Q.criteria[0].text.vi not in html
+    # Interface text comes through the English catalogue, not only the questionnaire file.
+    assert '<button type="submit">Send</button>' in html
+    assert "This survey is anonymous" in html
+
+
+def test_english_error_messages(client, demo):
+    url = f"/s/{demo.points[0].token}"
+    client.get(url + "?lang=en")  # the choice is remembered in the session
+    page = client.post(url, data={"TC1": "9"})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 400
+    assert "The form has not been sent" in html and "Invalid value, please choose again." in html
 
 
 def test_form_is_self_contained_and_small(client, demo):
