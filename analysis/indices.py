@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from .bootstrap import bootstrap_estimates, quantiles
-from .design import Design, group_rows, group_sum
+from .design import Design, group_rows
 from .results import check_common, combine, layout, table
 from .scheme import Scheme
 from .scoring import answered_satisfied_from, item_scores
@@ -101,7 +101,10 @@ def estimate(df: pd.DataFrame, scheme: Scheme | None = None, by: Sequence[str] =
         raise ValueError("no responses to analyse")
     codes, k_crit, x = item_scores(df, scheme, method)
     gid, keys = group_rows(df, by)
-    design = Design.from_frame(df, gid, len(keys), weight, strata, fpc)
+    design, order = Design.from_frame(df, gid, len(keys), weight, strata, fpc).in_cell_order()
+    if order is not None:
+        x = _take_rows(x, order)
+        gid = design.gid
     labels, t = layout(scheme, codes, k_crit)
     tot = _totals(x, design, k_crit, method)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -122,16 +125,20 @@ def estimate(df: pd.DataFrame, scheme: Scheme | None = None, by: Sequence[str] =
     # and only composites need a product. einsum rather than matmul: on a
     # busy machine OpenBLAS threads make thin products many times slower.
     comp = ~is_item
-    moments = np.zeros((3, len(design.cell_group), len(labels)))
+    n_items = len(codes)
+    moments = np.zeros((3, len(design.cell_group), n_items + comp.sum()))
     for rows in _chunks(len(x)):
         a, y = answered_satisfied_from(x[rows], k_crit, method)
         g = gid[rows]
         # (rows, items) gathers, transposed twice to stay column-major
         r = (y - ratio0[:, g].T * a) * inv_x[:, g].T
-        moments[..., is_item] += design.moments(r, rows)[..., item_col[is_item]]
+        design.add_moments(moments[..., :n_items], r, rows)
         if comp.any():
-            moments[..., comp] += design.moments(np.einsum("nk,pk->pn", r, t[comp]).T, rows)
-    var, vsrs = design.variances(moments)
+            design.add_moments(moments[..., n_items:],
+                               np.einsum("nk,pk->pn", r, t[comp]).T, rows)
+    # back to label order: items by their column, composites after them
+    label_col = np.where(is_item, item_col, n_items + np.cumsum(comp) - 1)
+    var, vsrs = design.variances(moments[..., label_col])
     common = dict(method=method, ci=ci, level=level, min_n=min_n)
     if variance == "linearization":
         return table(keys, labels, n, n_eff, est, var, vsrs, **common)
@@ -154,19 +161,27 @@ def _chunks(n: int):
     return [slice(lo, lo + _CHUNK) for lo in range(0, max(n, 1), _CHUNK)]
 
 
+def _take_rows(x: np.ndarray, order: np.ndarray) -> np.ndarray:
+    """``x[order]`` kept column-major, gathering column by column."""
+    out = np.empty_like(x, order="F")
+    for j in range(x.shape[1]):
+        out[:, j] = x[order, j]
+    return out
+
+
 def _totals(x: np.ndarray, design: Design, k_crit: int, method: str) -> dict:
     """Per-group ``sum w a`` (x), ``sum w y`` (y), ``sum w² a`` (x2), ``sum a`` (count)."""
-    out = {}
+    names = ("x", "y", "x2", "count") if design.weighted else ("x", "y")
+    out = {name: np.zeros((design.n_groups, x.shape[1])) for name in names}
     for rows in _chunks(len(x)):
         a, y = answered_satisfied_from(x[rows], k_crit, method)
-        g, n = design.gid[rows], design.n_groups
         if design.weighted:
             w = design.w[rows, None]
             parts = {"x": w * a, "y": w * y, "x2": w * w * a, "count": a}
         else:
             parts = {"x": a, "y": y}
         for name, values in parts.items():
-            out[name] = out.get(name, 0) + group_sum(g, values, n)
+            design.add_sums(out[name], values, rows)
     if not design.weighted:
         out["x2"] = out["count"] = out["x"]
     return out
