@@ -30,11 +30,11 @@ def _load(path: str) -> pd.DataFrame:
     try:
         df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except pd.errors.EmptyDataError:
-        raise InputError(path, None, "the file is empty") from None
+        raise InputError(None, None, f"{path} is empty") from None
     except FileNotFoundError:
-        raise InputError(path, None, "no such file") from None
+        raise InputError(None, None, f"{path}: no such file") from None
     if df.empty:
-        raise InputError(path, None, "the file has no responses (header only)")
+        raise InputError(None, None, f"{path} has no responses (only a header)")
     return df
 
 
@@ -47,7 +47,7 @@ def _prepare(df: pd.DataFrame, scheme: Scheme, by, numeric=(), keep=()):
                              "questionnaire")
     for col in [*by, *numeric, *keep]:
         if col is not None and col not in df.columns:
-            raise InputError(col, None, "column is missing")
+            raise InputError(col, None, "not in the file")
     items = [c for c in df.columns if c in known]
     df = df.copy()
     df[list(scheme.criteria)] = scores(df, scheme.criteria, scheme.criterion_scale)
@@ -88,7 +88,7 @@ def _write(frame: pd.DataFrame, out: str | None, notes: dict) -> None:
                           {"item": "used", "rows": notes["rows_used"]}] + rows
                          ).to_excel(xl, sheet_name="rows", index=False)
     else:
-        raise InputError("--out", None, f"unknown output type {suffix!r} (csv, json, xlsx)")
+        raise ValueError(f"--out: unknown output type {suffix!r} (csv, json, xlsx)")
 
 
 def _analyse(args, run) -> int:
@@ -100,7 +100,7 @@ def _analyse(args, run) -> int:
     numeric = [getattr(args, "weight", None), getattr(args, "fpc", None)]
     df, positions, reasons = _prepare(raw, scheme, args.by, numeric, [k for k in keep if k])
     if df.empty:
-        raise InputError(args.responses, None, "no usable responses: " +
+        raise InputError(None, None, f"{args.responses} has no usable responses: " +
                          ", ".join(f"{k} ({v})" for k, v in reasons.items()))
     try:
         frame = run(df, scheme)

@@ -51,7 +51,7 @@ def shares(df: pd.DataFrame, columns: Sequence[str], by: Sequence[str] = (),
     parts = []
     for col in columns:  # few questions; groups and options are vectorised
         if col not in df.columns:
-            raise InputError(col, None, "column is missing")
+            raise InputError(col, None, "not in the data")
         answered = df[col].notna().to_numpy()
         codes, options = pd.factorize(df[col], sort=True)
         k = len(options)

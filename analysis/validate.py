@@ -13,11 +13,18 @@ import pandas as pd
 
 
 class InputError(ValueError):
-    """Bad input, located at a column and a (1-based) data row."""
+    """Bad input, located at a column and a (1-based) data row.
 
-    def __init__(self, column: str, row: int | None, problem: str):
+    ``row`` is None for a problem with the column itself (found in the
+    header); ``column`` is None for a problem with the whole file.
+    """
+
+    def __init__(self, column: str | None, row: int | None, problem: str):
         self.column, self.row, self.problem = column, row, problem
-        where = f"column {column!r}" + (f", row {row}" if row is not None else "")
+        if column is None:
+            where = "file"
+        else:
+            where = f"column {column!r}" + (f", row {row}" if row is not None else " (header)")
         super().__init__(f"{where}: {problem}")
 
 
@@ -54,7 +61,7 @@ def scores(df: pd.DataFrame, codes: Sequence[str], scale: tuple[int, int],
         out = np.empty((len(df), len(codes)), order="F")  # column-major: see design.group_sum
     for j, code in enumerate(codes):
         if code not in df.columns:
-            raise InputError(code, None, "column is missing")
+            raise InputError(code, None, "not in the data")
         x = numeric_column(df[code], code)
         bad = ~np.isnan(x) & ((x < lo) | (x > hi) | (x != np.round(x)))
         if bad.any():
@@ -74,7 +81,7 @@ def design_columns(df: pd.DataFrame, weight: str | None, strata: str | None,
     """
     for col in (weight, strata, fpc):
         if col is not None and col not in df.columns:
-            raise InputError(col, None, "column is missing")
+            raise InputError(col, None, "not in the data")
     w = None
     if weight is not None:
         w = numeric_column(df[weight], weight)

@@ -96,10 +96,11 @@ def edit(path, row, column, value):
     (lambda p: edit(p, 2, "dossiers", "many"), ["--weight", "dossiers"],
      "column 'dossiers', row 2: 'many' is not a number"),
     (lambda p: pd.read_csv(p).assign(TC4=3).to_csv(p, index=False), [],
-     "column 'TC4': not a criterion or expectation code"),
-    (lambda p: p.write_text(""), [], "the file is empty"),
-    (lambda p: p.write_text("service,TC1\n"), [], "no responses"),
-    (lambda p: None, ["--by", "district"], "column 'district': column is missing"),
+     "column 'TC4' (header): not a criterion or expectation code"),
+    (lambda p: p.write_text(""), [], "file: "),
+    (lambda p: p.write_text(""), [], "responses.csv is empty"),
+    (lambda p: p.write_text("service,TC1\n"), [], "has no responses (only a header)"),
+    (lambda p: None, ["--by", "district"], "column 'district' (header): not in the file"),
 ])
 def test_bad_input_one_line_and_non_zero_exit(csv, mutate, args, expected, capsys):
     mutate(csv)

@@ -165,7 +165,7 @@ def test_bootstrap_agrees_with_linearization_and_is_seeded():
     (lambda d: d.assign(TC3=d["TC3"].where(d.index != 2, 6)), "TC3", 3, "outside the scale"),
     (lambda d: d.assign(MM1=d["MM1"].where(d.index != 0, 5)), "MM1", 1, "outside the scale"),
     (lambda d: d.assign(TC1=d["TC1"].where(d.index != 1, 4.5)), "TC1", 2, "outside the scale"),
-    (lambda d: d.drop(columns="KQ2"), "KQ2", None, "missing"),
+    (lambda d: d.drop(columns="KQ2"), "KQ2", None, "not in the data"),
 ])
 def test_bad_input_names_column_and_row(change, column, row_no, text):
     df = change(make_responses(n=40, missing=0.0))
