@@ -102,3 +102,21 @@ def restore(url: str, backup_file: Path) -> None:
                             str(backup_file)], url)
     else:
         raise BackupError(f"unsupported database: {make_url(url).drivername}")
+    _clear_rollup(url)
+
+
+def _clear_rollup(url: str) -> None:
+    """Drop the restored rollup cache: it refills from the restored responses."""
+    from sqlalchemy import create_engine, inspect
+    from sqlalchemy.orm import Session
+
+    from survey.results.invalidate import clear
+
+    engine = create_engine(url)
+    try:
+        if inspect(engine).has_table("stat_day"):  # a backup older than the cache has none
+            with Session(engine) as s:
+                clear(s)
+                s.commit()
+    finally:
+        engine.dispose()

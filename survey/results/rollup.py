@@ -96,15 +96,22 @@ def runs(days: list[date]) -> list[tuple[date, date]]:
     return out
 
 
-def fill(bind, qid: int, layout: Layout, unit_id: int, first: date, last: date) -> int:
-    """Build every unmarked day of a unit in first..last, one transaction per run."""
+def fill(bind, qid: int, layout: Layout, unit_id: int, first: date, last: date,
+         refresh: bool = False) -> int:
+    """Build every unmarked day (every day if `refresh`) of a unit in first..last.
+
+    One transaction per run of at most BATCH_DAYS days. Returns the responses read.
+    """
     total = 0
-    with Session(bind) as probe:
-        marked = marked_days(probe, qid, layout.method, unit_id, first, last)
+    marked: set[date] = set()
+    if not refresh:
+        with Session(bind) as probe:
+            marked = marked_days(probe, qid, layout.method, unit_id, first, last)
     for lo, hi in runs([d for d in runs_days(first, last) if d not in marked]):
         with Session(bind) as s:
             _begin_locked(s, unit_id)
-            todo = sorted(set(runs_days(lo, hi)) - marked_days(s, qid, layout.method, unit_id, lo, hi))
+            todo = runs_days(lo, hi) if refresh else sorted(
+                set(runs_days(lo, hi)) - marked_days(s, qid, layout.method, unit_id, lo, hi))
             if todo:  # another process may have built some meanwhile
                 total += build_cells(s, qid, layout, unit_id, todo[0], todo[-1])
             s.commit()

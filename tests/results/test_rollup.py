@@ -1,0 +1,250 @@
+"""The rollup cache gives exactly the figures of analysis.estimate on the raw rows, and never goes stale."""
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime, time, timedelta, timezone
+
+import numpy as np
+import pandas as pd
+import pytest
+from sqlalchemy import delete, func, select, text
+
+import analysis
+from survey import db
+from survey.integrity import flag_duplicates
+from survey.models import Answer, Questionnaire, Response, Service, StatCell, StatDay
+from survey.results import queries
+from survey.results.config import Method
+from survey.results.filters import LOCAL, Filters, Period
+from survey.results.invalidate import invalidate
+from tests.results.seed import CRITERIA, EXPECTATIONS, Q
+from tests.results.test_aggregation import SCHEME, _compare
+
+DAY0 = date(2024, 3, 1)  # past days: stored in cells
+CHANNELS = ("qr", "kiosk", "paper", "invitation")
+
+
+def _response(rng, qid, unit_id, services, points, local: datetime, **extra) -> tuple[Response, dict]:
+    answers = {c: int(v) for c, v in zip(CRITERIA, rng.integers(1, 6, len(CRITERIA))) if rng.random() > .08}
+    answers.update({m: int(rng.integers(1, 5)) for m in EXPECTATIONS if rng.random() > .3})
+    answers.update(NT1=int(rng.integers(1, 4)), NT2=int(rng.integers(1, 3)), KENH=int(rng.integers(1, 4)))
+    service = services[int(rng.integers(len(services)))]
+    fields = dict(submission_key=uuid.uuid4().hex, questionnaire_id=qid, unit_id=unit_id,
+                  service_id=service.id, service_point_id=points[int(rng.integers(len(points)))],
+                  channel=CHANNELS[int(rng.integers(4))], submitted_at=local.astimezone(timezone.utc),
+                  flagged=bool(rng.random() < .1))
+    fields.update(extra)
+    r = Response(answers=[Answer(item_code=k, value=v) for k, v in answers.items()], **fields)
+    row = {"service": service.id, "field": service.field_id, "point": fields["service_point_id"],
+           "channel": fields["channel"], "flagged": fields["flagged"], "month": local.strftime("%Y-%m"),
+           "local_date": local.date(), **answers}
+    return r, row
+
+
+def _seed(app, demo, n=260, seed=11, today=0) -> pd.DataFrame:
+    """`n` responses over ten past days (some at 23:xx local, the previous day in UTC), `today` today."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    with app.app_context():
+        s = db.session()
+        qid = s.scalar(select(Questionnaire.id).where(Questionnaire.code == Q.code))
+        services = list(s.scalars(select(Service).order_by(Service.id)))[:5]
+        points = [p.id for p in demo.points] + [None]
+        now = datetime.now(LOCAL)
+        for i in range(n + today):
+            local = (datetime.combine(DAY0 + timedelta(days=i % 10), time(23 if i % 4 == 0 else 8, i % 60), LOCAL)
+                     if i < n else now - timedelta(seconds=i))
+            r, row = _response(rng, qid, demo.unit_id, services, points, local)
+            s.add(r)
+            rows.append(row)
+        s.commit()
+    return _frame(rows)
+
+
+def _frame(rows) -> pd.DataFrame:
+    df = pd.DataFrame(rows)
+    for c in CRITERIA + EXPECTATIONS:
+        df[c] = df[c].astype(float) if c in df else np.nan
+    if "point" in df:
+        df["point"] = df["point"].astype(object).where(df["point"].notna(), None)
+    return df
+
+
+def _stats(app, f, names=(), method=Method()):
+    with app.app_context():
+        return queries.estimates(queries.cell_stats(db.session(), f, names, method), f, method)
+
+
+def _count(app, model) -> int:
+    with app.app_context():
+        return db.session().scalar(select(func.count()).select_from(model))
+
+
+@pytest.mark.parametrize("index_method", ["top2box", "mean_pct"])
+def test_cells_equal_analysis_on_raw_rows(app, demo, index_method):
+    raw = _seed(app, demo, today=15)
+    method = Method(index=index_method)
+    base = Filters(unit_ids=(demo.unit_id,))
+    kept = raw[~raw.flagged]
+    _compare(_stats(app, base, (), method), analysis.estimate(kept, SCHEME, method=index_method))
+    for names in (("service",), ("month",), ("service", "service_point")):
+        got = _stats(app, base, names, method)
+        by = [{"service_point": "point"}.get(n, n) for n in names]
+        expected = analysis.estimate(kept.assign(service_point=kept.point), SCHEME, by=list(names),
+                                     method=index_method) if "service_point" in names else \
+            analysis.estimate(kept, SCHEME, by=by, method=index_method)
+        _compare(got, expected, keys=list(names))
+    # filters on cell keys, a period, flagged included
+    point = demo.points[0].id
+    cases = [(base.narrowed(channel="kiosk"), raw[~raw.flagged & (raw.channel == "kiosk")]),
+             (base.narrowed(service_point_id=point), kept[kept.point == point]),
+             (base.narrowed(service_id=int(raw.service.iloc[0])), kept[kept.service == raw.service.iloc[0]]),
+             (base.narrowed(field_id=int(raw.field.iloc[0])), kept[kept.field == raw.field.iloc[0]]),
+             (base.narrowed(include_flagged=True), raw),
+             (base.narrowed(period=Period("custom", DAY0 + timedelta(days=2), DAY0 + timedelta(days=5))),
+              kept[(kept.local_date >= DAY0 + timedelta(days=2)) & (kept.local_date <= DAY0 + timedelta(days=5))])]
+    for f, rows in cases:
+        _compare(_stats(app, f, (), method), analysis.estimate(rows, SCHEME, method=index_method))
+    # past days are stored (ten of them, plus the empty days up to yesterday); today is not
+    with app.app_context():
+        days = set(db.session().scalars(select(StatDay.day)))
+    assert DAY0 in days and datetime.now(LOCAL).date() not in days
+    assert _count(app, StatCell) > 0
+
+
+def test_shares_and_today_live(app, demo):
+    raw = _seed(app, demo, n=60, today=12)
+    with app.app_context():
+        f = Filters(unit_ids=(demo.unit_id,), period=Period("custom", DAY0, datetime.now(LOCAL).date()))
+        got = {c.code: {v: n for v, _label, n, _p in c.options} for c in queries.shares(db.session(), f)}
+    kept = raw[~raw.flagged]
+    for code in ("NT1", "NT2", "KENH"):
+        assert got[code] == {v: int((kept[code] == v).sum()) for v in got[code]}
+    today = _stats(app, Filters(unit_ids=(demo.unit_id,), period=Period("custom", *[datetime.now(LOCAL).date()] * 2)))
+    assert today[today.code == "SIPAS"].n.iloc[0] == (~raw.flagged & (raw.local_date >= DAY0 + timedelta(days=30))).sum()
+
+
+def _sipas(app, f) -> float:
+    table = _stats(app, f)
+    return table[table.code == "SIPAS"].iloc[0]
+
+
+@pytest.mark.parametrize("change", ["insert", "flag", "unflag", "delete", "answer", "move", "explicit"])
+def test_writes_to_a_past_day_invalidate_it(app, demo, change):
+    _seed(app, demo, n=80)
+    f = Filters(unit_ids=(demo.unit_id,))
+    before = _sipas(app, f)  # fills the cache
+    day = DAY0 + timedelta(days=3)
+    with app.app_context():
+        s = db.session()
+        assert s.scalar(select(func.count()).select_from(StatDay).where(StatDay.day == day)) == 1
+        target = s.scalars(select(Response).where(Response.flagged.is_(change == "unflag"))
+                           .order_by(Response.id).offset(3)).first()
+        target_day = target.submitted_at.astimezone(LOCAL).date()
+        if change == "insert":  # e.g. a paper form keyed in later for that day
+            rng = np.random.default_rng(5)
+            qid = target.questionnaire_id
+            services = list(s.scalars(select(Service).where(Service.id == target.service_id)))
+            r, _ = _response(rng, qid, demo.unit_id, services, [None],
+                             datetime.combine(day, time(10), LOCAL), flagged=False)
+            s.add(r)
+            target_day = day
+        elif change in ("flag", "unflag"):
+            target.flagged = change == "flag"
+        elif change == "delete":
+            s.delete(target)
+        elif change == "answer":
+            answer = target.answers[0]
+            answer.value = 1 if answer.value != 1 else 5
+        elif change == "move":
+            old = target_day
+            target.submitted_at = datetime.combine(day, time(9), LOCAL)
+            target_day = day
+        else:  # bulk SQL bypasses the ORM hooks: the caller invalidates
+            s.execute(delete(Answer).where(Answer.response_id == target.id))
+            invalidate(s, target.unit_id, [target_day])
+        s.commit()
+        left = set(s.scalars(select(StatDay.day)))
+        assert target_day not in left and (change != "move" or old not in left)
+        assert s.scalar(select(func.count()).select_from(StatCell).where(StatCell.day == target_day)) == 0
+    after = _sipas(app, f)
+    assert after.n == _raw_count(app)
+    if change != "move":
+        assert (after.n, after.estimate) != (before.n, before.estimate)
+    expected = analysis.estimate(_raw_frame(app), SCHEME)
+    assert after.estimate == pytest.approx(expected[expected.code == "SIPAS"].estimate.iloc[0], abs=1e-9)
+
+
+def _raw_frame(app) -> pd.DataFrame:
+    """Unflagged responses read back from the database, one row per response."""
+    with app.app_context():
+        rows = []
+        for r in db.session().scalars(select(Response).where(Response.flagged.is_(False))):
+            rows.append({a.item_code: a.value for a in r.answers})
+    return _frame(rows)
+
+
+def _raw_count(app) -> int:
+    with app.app_context():
+        return db.session().scalar(select(func.count()).select_from(Response).where(Response.flagged.is_(False)))
+
+
+def test_integrity_flagging_of_a_past_response_invalidates(app, demo):
+    _seed(app, demo, n=20)
+    f = Filters(unit_ids=(demo.unit_id,), include_flagged=False)
+    before = _sipas(app, f)
+    with app.app_context():
+        s = db.session()
+        first = s.scalars(select(Response).where(Response.service_point_id.is_not(None),
+                                                 Response.flagged.is_(False))).first()
+        twin = Response(submission_key=uuid.uuid4().hex, questionnaire_id=first.questionnaire_id,
+                        unit_id=first.unit_id, service_id=first.service_id,
+                        service_point_id=first.service_point_id, channel=first.channel,
+                        submitted_at=first.submitted_at + timedelta(seconds=5),
+                        answers=[Answer(item_code=a.item_code, value=a.value) for a in first.answers])
+        s.add(twin)
+        s.commit()
+        assert flag_duplicates(s, twin, timedelta(minutes=2))  # flags both, commits
+    after = _sipas(app, f)
+    assert after.n == before.n - 1 == _raw_count(app)
+
+
+def test_uncommitted_writes_are_read_live(app, demo):
+    _seed(app, demo, n=30)
+    f = Filters(unit_ids=(demo.unit_id,))
+    with app.app_context():
+        s = db.session()
+        s.execute(delete(StatDay))
+        target = s.scalars(select(Response).where(Response.flagged.is_(False))).first()
+        target.flagged = True
+        s.flush()  # our transaction holds the write lock: no build, figures read live
+        got = queries.estimates(queries.cell_stats(s, f, (), Method()), f, Method())
+        assert got[got.code == "SIPAS"].n.iloc[0] == s.scalar(
+            select(func.count()).select_from(Response).where(Response.flagged.is_(False)))
+        assert s.scalar(select(func.count()).select_from(StatDay)) == 0
+        s.rollback()
+
+
+def test_lazily_filled_days_and_the_cli(app, demo, runner):
+    _seed(app, demo, n=40)
+    f = Filters(unit_ids=(demo.unit_id,), period=Period("custom", DAY0, DAY0 + timedelta(days=20)))
+    assert _count(app, StatDay) == 0
+    first = _sipas(app, f)
+    assert _count(app, StatDay) == 21  # every day of the period, empty ones too
+    with app.app_context():  # a bulk import behind the ORM's back: stale until refreshed
+        s = db.session()
+        s.execute(text("UPDATE response SET flagged = NOT flagged WHERE id % 3 = 0"))
+        s.commit()
+    assert _sipas(app, f).n == first.n  # the cache does not know
+    done = runner.invoke(args=["results", "rollup", "--unit", demo.unit_code])
+    assert done.exit_code == 0, done.output
+    assert "responses" in done.output
+    assert _sipas(app, f).n == _raw_count(app) != first.n
+    expected = analysis.estimate(_raw_frame(app), SCHEME)
+    assert _sipas(app, f).estimate == pytest.approx(expected[expected.code == "SIPAS"].estimate.iloc[0], abs=1e-9)
+    with app.app_context():
+        s = db.session()
+        s.execute(delete(StatDay).where(StatDay.day == DAY0 + timedelta(days=1)))
+        s.commit()
+    assert _sipas(app, f).n == _raw_count(app)  # the missing day is rebuilt on demand
+    assert _count(app, StatDay) >= 21
