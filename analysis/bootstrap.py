@@ -14,7 +14,9 @@ The resample counts of a chunk of replicates are one ``bincount`` of random
 positions over a (cell, replicate, position) grid, and the replicate totals
 one batched matrix product of those counts with the cells' answers, padded
 to the largest cell; the only Python loop is over chunks of replicates, to
-bound memory.
+bound memory. Positions come from float32 uniforms: each response's chance
+of a draw is exact to within ``n_c`` * 2**-24 relative (3e-5 for 500
+responses), far below the Monte Carlo error of any replicate count.
 
 References
 ----------
