@@ -85,7 +85,7 @@ class Tally:
 async def citizen(base: str, counters, tally: Tally, seed: int) -> None:
     """One phone: fill and send forms until the run's quota is used up."""
     rng = random.Random(seed)
-    async with httpx.AsyncClient(base_url=base, timeout=30, follow_redirects=False) as client:
+    async with httpx.AsyncClient(base_url=base, timeout=180, follow_redirects=False) as client:
         while tally.remaining > 0:
             tally.remaining -= 1
             token, services = rng.choice(counters)
