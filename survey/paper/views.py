@@ -3,24 +3,17 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from survey import db
-from survey.auth.access import current_user, require_visible_unit, roles_required
+from survey.auth.access import current_user, roles_required
 from survey.models import PaperForm, Plan
 from survey.paper import keying
 from survey.paper.operations import KeyingError, conflicts, key_in, resolve
+from survey.plans.lookup import plan_or_404
 from survey.plans.queries import definition
 
 bp = Blueprint("paper", __name__, url_prefix="/staff/plans/<int:plan_id>/paper")
-
-
-def _plan(plan_id: int) -> Plan:
-    plan = db.session().get(Plan, plan_id)
-    if plan is None:
-        abort(404)
-    require_visible_unit(plan.unit_id)
-    return plan
 
 
 def _services(plan: Plan) -> list:
@@ -31,7 +24,7 @@ def _services(plan: Plan) -> list:
 @roles_required("analyst")
 def entry(plan_id: int):
     """Key one paper form; the second keying by another clerk counts it (or flags a conflict)."""
-    plan = _plan(plan_id)
+    plan = plan_or_404(plan_id)
     q, services = definition(plan), _services(plan)
     k = keying.Keying()
     if request.method == "POST":
@@ -55,7 +48,7 @@ def entry(plan_id: int):
 @roles_required("analyst")
 def conflicts_page(plan_id: int):
     """Show each conflicting form's differences; re-keying it here, from the paper, counts it."""
-    plan = _plan(plan_id)
+    plan = plan_or_404(plan_id)
     s = db.session()
     if request.method == "POST":
         q = definition(plan)

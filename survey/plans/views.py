@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import io
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import lazy_gettext as _l
 
 from survey import audit, db
@@ -16,9 +16,9 @@ from survey.invitations.operations import issue, issue_for_sample
 from survey.invitations.queries import unused
 from survey.invitations.slips import slips_pdf
 from survey.links import base_url
-from survey.models import Plan
 from survey.plans import sampling
 from survey.plans.forms import settings_from
+from survey.plans.lookup import plan_or_404
 from survey.plans.operations import PlanError, save_plan, set_services
 from survey.plans.queries import plans_for_units, results_filters, results_method
 from survey.questionnaire.loader import shipped
@@ -27,14 +27,6 @@ from survey.report.document import build
 
 bp = Blueprint("plans", __name__, url_prefix="/staff/plans")
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def _plan(plan_id: int) -> Plan:
-    plan = db.session().get(Plan, plan_id)
-    if plan is None:
-        abort(404)
-    require_visible_unit(plan.unit_id)
-    return plan
 
 
 @bp.get("/")
@@ -71,13 +63,13 @@ def new():
 @bp.get("/<int:plan_id>")
 @roles_required("viewer")
 def detail(plan_id: int):
-    return render_template("plans/detail.html", data=gather(db.session(), _plan(plan_id)))
+    return render_template("plans/detail.html", data=gather(db.session(), plan_or_404(plan_id)))
 
 
 @bp.post("/<int:plan_id>/frame")
 @roles_required("analyst")
 def frame(plan_id: int):
-    plan, upload = _plan(plan_id), request.files.get("file")
+    plan, upload = plan_or_404(plan_id), request.files.get("file")
     given = {k[4:]: v for k, v in request.form.items() if k.startswith("col_") and v.strip()}
     try:
         if upload is None:
@@ -95,7 +87,7 @@ def frame(plan_id: int):
 @bp.post("/<int:plan_id>/sample")
 @roles_required("analyst")
 def sample(plan_id: int):
-    s, plan = db.session(), _plan(plan_id)
+    s, plan = db.session(), plan_or_404(plan_id)
     n = sampling.draw(s, plan, None)
     issue_for_sample(s, plan)
     s.commit()
@@ -107,7 +99,7 @@ def sample(plan_id: int):
 @bp.post("/<int:plan_id>/invitations")
 @roles_required("analyst")
 def invitations(plan_id: int):
-    s, plan = db.session(), _plan(plan_id)
+    s, plan = db.session(), plan_or_404(plan_id)
     service_id, count = request.form.get("service", type=int), request.form.get("count", type=int) or 0
     if service_id not in {ps.service_id for ps in plan.services} or not 0 < count <= 500:
         flash("Chọn thủ tục và số mã từ 1 đến 500.", "error")
@@ -121,7 +113,7 @@ def invitations(plan_id: int):
 @bp.get("/<int:plan_id>/slips.pdf")
 @roles_required("analyst")
 def slips(plan_id: int):
-    plan = _plan(plan_id)
+    plan = plan_or_404(plan_id)
     rows = [{"code": i.code, "unit": plan.unit.name, "service": i.service.name, "expires": i.expires_on}
             for i in unused(db.session(), plan.id, request.args.get("service", type=int))]
     audit.record("invitations.print", f"plan:{plan_id}", str(len(rows)))
@@ -134,7 +126,7 @@ def slips(plan_id: int):
 def call_list(plan_id: int):
     """The sampled dossiers per service (who gets a slip); never paired with codes."""
     from survey.exports.writer import Table, csv_chunks
-    rows = sampling.sampled(db.session(), _plan(plan_id))
+    rows = sampling.sampled(db.session(), plan_or_404(plan_id))
     table = Table("Danh sách hồ sơ được chọn", ["Mã thủ tục", "Thủ tục", "Mã hồ sơ"], rows)
     return b"".join(csv_chunks(table)), 200, {"Content-Type": "text/csv; charset=utf-8",
                                              "Content-Disposition": f"attachment; filename=mau-{plan_id}.csv"}
@@ -143,7 +135,7 @@ def call_list(plan_id: int):
 @bp.get("/<int:plan_id>/report.docx")
 @roles_required("viewer")
 def report(plan_id: int):
-    s, plan = db.session(), _plan(plan_id)
+    s, plan = db.session(), plan_or_404(plan_id)
     audit.record("plan.report", f"plan:{plan_id}")
     return send_file(io.BytesIO(build(gather(s, plan))), DOCX, download_name=f"bao-cao-{plan_id}.docx")
 
@@ -152,7 +144,7 @@ def report(plan_id: int):
 @roles_required("viewer")
 def indices(plan_id: int):
     from survey.exports.operations import xlsx_file
-    s, plan = db.session(), _plan(plan_id)
+    s, plan = db.session(), plan_or_404(plan_id)
     audit.record("plan.export", f"plan:{plan_id}")
     return send_file(xlsx_file("indices", results_filters(s, plan), results_method(plan)),
                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
