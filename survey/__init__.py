@@ -18,10 +18,20 @@ def create_app(test_config: dict | None = None) -> Flask:
         static_folder="static",
     )
     app.config.from_mapping(config.from_environment(Path(app.instance_path), test_config))
+    register_proxy(app)
     register_extensions(app)
     register_blueprints(app)
     register_commands(app)
     return app
+
+
+def register_proxy(app: Flask) -> None:
+    """Trust X-Forwarded-* from the configured number of reverse proxies, no more."""
+    hops = app.config["SIPAS_PROXY_COUNT"]
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 
 def register_extensions(app: Flask) -> None:

@@ -74,6 +74,9 @@ def from_environment(instance_path: Path, overrides: dict | None = None) -> dict
         "SIPAS_RATELIMIT_PREFIX": os.environ.get("SIPAS_RATELIMIT_PREFIX", "sipas"),
         # Identical answer sets this close together at one counter are flagged.
         "SIPAS_DUPLICATE_WINDOW_SECONDS": _int("SIPAS_DUPLICATE_WINDOW_SECONDS", 120),
+        # Reverse proxies in front of the app (nginx, a load balancer): their
+        # X-Forwarded-* headers are trusted, so rate limits see each phone.
+        "SIPAS_PROXY_COUNT": _int("SIPAS_PROXY_COUNT", 0),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production,

@@ -59,3 +59,21 @@ def test_test_config_overrides_environment(tmp_path, monkeypatch):
     app = create_app({"SECRET_KEY": "t", "DATABASE_URL": f"sqlite:///{tmp_path}/t.db", "TESTING": True})
     assert app.config["DATABASE_URL"].endswith("/t.db")
     assert app.config["SECRET_KEY"] == "t"
+
+
+def test_proxy_count_trusts_forwarded_address(tmp_path):
+    def remote_addr(proxies: int) -> str:
+        app = create_app({"SECRET_KEY": "t", "DATABASE_URL": f"sqlite:///{tmp_path}/p.db",
+                          "TESTING": True, "SIPAS_PROXY_COUNT": proxies})
+
+        @app.get("/_addr")
+        def _addr():
+            from flask import request
+
+            return request.remote_addr
+
+        return app.test_client().get("/_addr", headers={"X-Forwarded-For": "203.0.113.9"},
+                                     environ_base={"REMOTE_ADDR": "10.0.0.1"}).get_data(as_text=True)
+
+    assert remote_addr(0) == "10.0.0.1"
+    assert remote_addr(1) == "203.0.113.9"
