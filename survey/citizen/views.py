@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import uuid
 
-from flask import abort, g, redirect, render_template, request, url_for
+from flask import abort, current_app, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, validate_csrf
 from sqlalchemy import select
@@ -130,6 +130,13 @@ def kiosk(kiosk_token: str):
     if request.method == "POST":
         return _submit(point, preset, "kiosk", kiosk_token)
     return _render(point, preset, None, kiosk_token)
+
+
+@bp.get("/quyen-rieng-tu")
+def privacy():
+    """The full notice on data processing (Nghị định 13/2023/NĐ-CP)."""
+    return render_template("citizen/privacy.html",
+                           retention_months=current_app.config["SIPAS_RETENTION_MONTHS"])
 
 
 @bp.get("/cam-on")

@@ -65,3 +65,13 @@ def test_unknown_token_and_service_answer_friendly_404(client, demo):
         assert page.status_code == 404
         assert "Không tìm thấy trang" in page.get_data(as_text=True)
         assert "Traceback" not in page.get_data(as_text=True)
+
+
+def test_privacy_notice_is_linked_from_the_form(client, demo):
+    html = client.get(f"/s/{demo.points[0].token}").get_data(as_text=True)
+    assert 'href="/quyen-rieng-tu"' in html
+    notice = client.get("/quyen-rieng-tu").get_data(as_text=True)
+    assert "Nghị định 13/2023/NĐ-CP" in notice and "không lưu địa chỉ IP" in notice
+    assert "xóa sau 24 tháng" in notice
+    english = client.get("/quyen-rieng-tu?lang=en").get_data(as_text=True)
+    assert "No IP address or browser information is stored" in english
