@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from survey import db
 from survey.models import Service, ServicePoint, Unit
-from tests.citizen.helpers import full_answers, open_form
+from tests.citizen.helpers import Q, full_answers, open_form
 
 
 def test_demo_seed_is_idempotent_and_prints_survey_urls(app, runner):
@@ -78,3 +78,20 @@ def test_console_script_migrates_a_fresh_sqlite_database(tmp_path):
     assert "Database at head." in run.stdout
     check = subprocess.run([str(sipas), "db", "check"], env=env, capture_output=True, text=True, timeout=60)
     assert check.returncode == 0, check.stderr
+
+
+def test_demo_responses_are_added_once(app, runner):
+    from survey.models import Answer, Response
+
+    first = runner.invoke(args=["demo", "seed", "--quiet", "--responses", "120"])
+    assert first.exit_code == 0, first.output
+    assert "120 synthetic responses" in first.output
+    second = runner.invoke(args=["demo", "seed", "--quiet", "--responses", "120"])
+    assert "synthetic" not in second.output
+    with app.app_context():
+        s = db.session()
+        assert s.scalar(select(func.count(Response.id))) == 120
+        values = s.execute(select(Answer.item_code, Answer.value)).all()
+        valid = Q.valid_values()
+        assert all(v in valid[code] for code, v in values)
+        assert {code for code, _ in values} >= {"TC1", "PA3", "MM1", "NT1"}

@@ -7,6 +7,7 @@ from flask.cli import AppGroup
 
 from survey import db, demo, qr
 from survey.auth.operations import ensure_demo_admin
+from survey.demo.responses import seed_responses
 from survey.links import survey_url
 from survey.questionnaire.sync import sync_shipped
 
@@ -15,14 +16,18 @@ demo_cli = AppGroup("demo", help="Demo data.")
 
 @demo_cli.command("seed")
 @click.option("--quiet", is_flag=True, help="Do not print the survey URLs and QR codes.")
-def seed(quiet: bool) -> None:
+@click.option("--responses", type=int, default=0, show_default=True,
+              help="Also add this many synthetic responses (only if the commune has none).")
+def seed(quiet: bool, responses: int) -> None:
     """Create or refresh the demo commune, its counters and procedures."""
     s = db.session()
     sync_shipped(s)
     commune, points = demo.seed(s)
     admin, password = ensure_demo_admin(s, commune)
+    added = seed_responses(s, commune, points, responses)
     s.commit()
-    click.echo(f"Demo ready: {commune.name}, {commune.parent.name} ({len(points)} counters).")
+    click.echo(f"Demo ready: {commune.name}, {commune.parent.name} ({len(points)} counters"
+               + (f", {added} synthetic responses" if added else "") + ").")
     click.echo(f"Demo administrator (for trying the service only): {admin.username} / {password}"
                " — log in at /staff/login; this password changes at every `sipas demo seed`.")
     if quiet:
