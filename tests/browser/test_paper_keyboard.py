@@ -5,11 +5,7 @@ the app served on 127.0.0.1; no browser is downloaded.
 """
 from __future__ import annotations
 
-import shutil
-import threading
-
 import pytest
-from werkzeug.serving import make_server
 
 from survey import db
 from survey.models import PaperForm, Plan, Response, Service
@@ -18,37 +14,13 @@ from tests.plans.helpers import make_plan
 from tests.staff.conftest import PASSWORD, make_user, staff  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.browser
-CHROMIUM = shutil.which("chromium")
 SERVICES = ["1.000894", "1.001193"]  # keyed as 1 and 2, in code order
 COMMENT = "Cán bộ tận tình"
 
 
-@pytest.fixture
-def server(app):
-    """The app on a free loopback port, for the length of one test."""
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-    thread.join(5)
-
-
-@pytest.fixture
-def browser():
-    if CHROMIUM is None:
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield b
-        b.close()
-
-
-def _clerk(browser, server, username):
+def _clerk(chromium, server, username):
     """A fresh browser session logged in with the keyboard: name, Tab, password, Enter."""
-    page = browser.new_context().new_page()
+    page = chromium.new_context().new_page()
     page.set_default_timeout(10_000)
     page.goto(f"{server}/staff/login")
     page.wait_for_function("document.activeElement.name === 'username'")  # autofocus
@@ -78,7 +50,7 @@ def _key_form(page, number: str, digits: str, after_number: str):
         page.keyboard.press("Enter")  # Enter in the comment saves the form
 
 
-def test_two_clerks_key_a_paper_form_and_resolve_a_difference(app, staff, server, browser):
+def test_two_clerks_key_a_paper_form_and_resolve_a_difference(app, staff, server, chromium):
     make_user(app, "clerk2", "analyst", staff.demo.unit_id)
     plan_id = make_plan(app, staff.demo, services=SERVICES)
     with app.app_context():
@@ -91,12 +63,12 @@ def test_two_clerks_key_a_paper_form_and_resolve_a_difference(app, staff, server
     second = first[:tt1] + "2" + first[tt1 + 1:]  # clerk 2 reads TT1 as 2 (the paper says 2)
     entry = f"{server}/staff/plans/{plan_id}/paper/"
 
-    page = _clerk(browser, server, "analyst1")
+    page = _clerk(chromium, server, "analyst1")
     page.goto(entry)
     _key_form(page, "P17", first, "Enter")
     assert "Đã lưu lần nhập 1 của phiếu P17" in page.content()
 
-    page2 = _clerk(browser, server, "clerk2")
+    page2 = _clerk(chromium, server, "clerk2")
     page2.goto(entry)
     _key_form(page2, "P17", second, "Tab")
     assert "Phiếu P17 có chênh lệch giữa hai lần nhập" in page2.content()
