@@ -116,13 +116,15 @@ class Design:
                  by_cell: bool = False) -> None:
         """Add per-group (or per-cell) sums of the rows ``rows`` into ``out``.
 
-        Needs rows in cell order (see :meth:`in_cell_order`): only the run of
-        groups the slice touches is counted.
+        Needs rows in cell order (see :meth:`in_cell_order`), so that a
+        slice touches only a run of groups, whatever their number.
         """
         ids = (self.cell if by_cell else self.gid)[rows]
         if len(ids):
-            lo = ids[0]
-            out[lo:ids[-1] + 1] += group_sum(ids - lo, values, ids[-1] - lo + 1)
+            # sorted ids: each group is a run of rows, summed by reduceat over
+            # the contiguous columns -- many times faster than bincount
+            starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]])
+            out[ids[starts]] += np.add.reduceat(values, starts, axis=0)
 
     def add_moments(self, out: np.ndarray, r: np.ndarray, rows: slice) -> None:
         """Add per-cell ``(sum u, sum u², sum u r)``, ``u = w r``, into ``out`` (3, C, m).
