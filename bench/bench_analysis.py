@@ -79,11 +79,14 @@ import json, resource, sys
 sys.path.insert(0, {str(ROOT)!r}); sys.path.insert(0, {str(ROOT / 'bench')!r})
 from bench_analysis import responses
 from analysis import estimate
+import tracemalloc
 df = responses({rows}, {services})
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+tracemalloc.start()
 estimate(df, by=["service"])
+own = tracemalloc.get_traced_memory()[1]
 after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(json.dumps({{"data_mb": before / 1024, "peak_mb": after / 1024}}))
+print(json.dumps({{"data_mb": before / 1024, "peak_mb": after / 1024, "own_mb": own / 2**20}}))
 """
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return json.loads(out.stdout)
@@ -142,8 +145,9 @@ def main() -> None:
     print(f"estimate (Wilson + linearised), {label}: first {first:.2f} s, best {best:.2f} s"
           f"  [target <= 3 s]; {len(out)} estimates")
     mem = peak_rss_child(args.rows, args.services)
-    print(f"peak memory (fresh process): {mem['peak_mb']:.0f} MB in all, of which the data "
-          f"and interpreter {mem['data_mb']:.0f} MB  [target <= 2048 MB]")
+    print(f"peak memory (fresh process): {mem['peak_mb']:.0f} MB resident at most, the data "
+          f"and interpreter {mem['data_mb']:.0f} MB before estimating; estimate's own peak "
+          f"allocations {mem['own_mb']:.0f} MB  [target <= 2048 MB]")
 
     _, stats_s, stats = timed(lambda: sufficient_stats(df, by=["service"]))
     first, best, _ = timed(lambda: estimate_from_stats(stats), repeat=5)
