@@ -24,6 +24,10 @@ from analysis.sufficient import SufficientStats
 SLOT_BITS = 4  # answers travel from SQL packed 15 to a 63-bit integer
 SLOTS_PER_WORD = 15
 CHOICE_SECTIONS = ("perception", "channel")
+# Stored as float32, exactly: every feature is a multiple of 1/16 in [0, 1]
+# (mean_pct products), so a cell's sum is exact while its n < 2^24 / 16 ≈ 1
+# million responses, and a cell is one day of one service at one counter.
+PAYLOAD_DTYPE = "<f4"
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from survey.models import Response, StatCell, StatDay
 from survey.results import packed
 from survey.results.cells import aggregate
 from survey.results.filters import LOCAL
-from survey.results.layout import Layout
+from survey.results.layout import PAYLOAD_DTYPE, Layout
 
 log = logging.getLogger(__name__)
 LOCK_CLASS = 7310  # first key of pg_advisory_xact_lock(class, unit)
@@ -60,13 +60,14 @@ def build_cells(s: Session, qid: int, layout: Layout, unit_id: int, first: date,
     p = packed.fetch(s, layout, [Response.unit_id == unit_id, Response.questionnaire_id == qid,
                                  Response.submitted_at >= lo, Response.submitted_at < hi])
     cells = aggregate(p, layout)
-    k = cells.keys
+    k = {name: cells.keys[name].tolist() for name in cells.keys.columns}
+    payloads = cells.sums.astype(PAYLOAD_DTYPE)
     rows = [{"questionnaire_id": qid, "method": layout.method, "unit_id": unit_id,
-             "service_id": int(k.service.iat[i]),
-             "service_point_id": None if k.point.iat[i] < 0 else int(k.point.iat[i]),
-             "channel": k.channel.iat[i], "flagged": bool(k.flagged.iat[i]),
-             "day": date.fromordinal(int(k.day.iat[i])), "n": int(cells.n[i]),
-             "payload": cells.sums[i].astype("<f8").tobytes()} for i in range(len(k))]
+             "service_id": int(service), "service_point_id": None if point < 0 else int(point),
+             "channel": channel, "flagged": bool(flagged), "day": date.fromordinal(int(day)),
+             "n": int(n), "payload": payload.tobytes()}
+            for service, point, channel, flagged, day, n, payload in zip(
+                k["service"], k["point"], k["channel"], k["flagged"], k["day"], cells.n, payloads)]
     if rows:
         s.execute(insert(StatCell), rows)
     s.execute(insert(StatDay), [{"questionnaire_id": qid, "method": layout.method, "unit_id": unit_id,

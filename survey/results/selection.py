@@ -22,7 +22,7 @@ from survey.results.cells import Cells, aggregate, group_sum
 from survey.results.config import definition
 from survey.results.filters import Filters, Period
 from survey.results.invalidate import CACHE_KEY, WROTE_KEY
-from survey.results.layout import Layout, layout_of
+from survey.results.layout import PAYLOAD_DTYPE, Layout, layout_of
 
 log = logging.getLogger(__name__)
 FAR = date(2999, 12, 31)  # "no end" that still converts to UTC
@@ -54,7 +54,7 @@ def _stored(s: Session, f: Filters, qid: int, layout: Layout, units, first: date
     keys = pd.DataFrame({"unit": cols[0], "service": cols[1],
                          "point": [-1 if p is None else p for p in cols[2]], "channel": cols[3],
                          "flagged": cols[4], "day": [d.toordinal() for d in cols[5]]})
-    sums = np.frombuffer(b"".join(bytes(p) for p in cols[7]), dtype="<f8").reshape(len(rows), layout.size)
+    sums = np.frombuffer(b"".join(cols[7]), dtype=PAYLOAD_DTYPE).reshape(len(rows), layout.size).astype(float)
     return Cells(keys, np.asarray(cols[6], dtype=float), sums)
 
 
@@ -86,7 +86,7 @@ def cells_for(s: Session, f: Filters, method: str) -> tuple[Layout, Cells]:
                 continue
             stored_units.append(unit)
         if stored_units:
-            out += _stored(s, f, qid, layout, stored_units, first, cut - timedelta(days=1))
+            out += _stored(s, f, qid, layout, stored_units, first, min(last, cut - timedelta(days=1)))
         if last >= cut:
             out += _live(s, f, layout, units, max(first, cut), last)
     memo[(f, method)] = (layout, out)
