@@ -22,6 +22,13 @@ COMMENTS = (
 )
 
 
+def _choice(rng: random.Random, choice) -> int:
+    # Harassment and informal payments are rare; other profile answers spread evenly.
+    if choice.section == "perception":
+        return rng.choices([o.value for o in choice.options], weights=[92, 6, 2][:len(choice.options)])[0]
+    return rng.choice(choice.options).value
+
+
 def seed_responses(s: Session, unit: Unit, points: list[ServicePoint], count: int,
                    days: int = 180, seed: int = 7) -> int:
     """Add `count` varied responses over the last `days` days, once; return how many were added."""
@@ -40,7 +47,7 @@ def seed_responses(s: Session, unit: Unit, points: list[ServicePoint], count: in
                    for c in q.criteria}
         if rng.random() < 0.7:
             answers.update({m.code: rng.randint(1, 4) for m in q.expectations})
-        answers.update({c.code: rng.choice(c.options).value for c in q.choices if rng.random() < 0.8})
+        answers.update({c.code: _choice(rng, c) for c in q.choices if rng.random() < 0.8})
         s.add(Response(
             submission_key=uuid.uuid4().hex,
             questionnaire_id=questionnaire.id,
