@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.bench_results import prepare  # noqa: E402
+from bench.bench_results import database_options, on_each_database, prepare  # noqa: E402
 
 BASELINE = """
 import csv, sys
@@ -74,16 +74,9 @@ def run(label: str, url: str, responses: int) -> list[dict]:
 
 def main(argv: list[str] | None = None) -> list[dict]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--responses", type=int, default=1_000_000)
-    parser.add_argument("--db", default="sqlite,postgresql")
-    parser.add_argument("--pg-url", default="postgresql://postgres@127.0.0.1:5432/sipas_perf")
-    parser.add_argument("--sqlite", default="/tmp/sipas_bench_results.sqlite3")
+    database_options(parser)
     args = parser.parse_args(argv)
-    rows = []
-    if "sqlite" in args.db:
-        rows += run("SQLite", f"sqlite:///{args.sqlite}", args.responses)
-    if "postgresql" in args.db:
-        rows += run("PostgreSQL", args.pg_url, args.responses)
+    rows = on_each_database(args, run)
     print(f"\nExports of {args.responses} responses (one process each)")
     print(f"{'scenario':48} {'seconds':>8} {'peak MB':>8} {'MB out':>8}")
     for r in rows:

@@ -49,7 +49,7 @@ def prepare(url: str, responses: int):
     if have < responses:
         seconds = populate(url, responses - have)
         print(f"  filled {responses - have} responses in {seconds:.0f} s", flush=True)
-    # The lead's migration will create these; until then create them here.
+    # Created by `sipas db upgrade` (migration 0002); kept for databases filled before it.
     Base.metadata.create_all(engine, tables=[StatCell.__table__, StatDay.__table__])
     engine.dispose()
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench-secret", "RATELIMIT_ENABLED": False,
@@ -111,18 +111,29 @@ def run(label: str, url: str, responses: int) -> list[dict]:
     return rows
 
 
-def main(argv: list[str] | None = None) -> list[dict]:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def database_options(parser: argparse.ArgumentParser) -> None:
+    """The options bench_results and bench_exports share: size and databases."""
     parser.add_argument("--responses", type=int, default=1_000_000)
     parser.add_argument("--db", default="sqlite,postgresql")
     parser.add_argument("--pg-url", default="postgresql://postgres@127.0.0.1:5432/sipas_perf")
     parser.add_argument("--sqlite", default="/tmp/sipas_bench_results.sqlite3")
-    args = parser.parse_args(argv)
+
+
+def on_each_database(args, run) -> list[dict]:
+    """Rows of `run(label, url, responses)` on every database asked for."""
     rows = []
     if "sqlite" in args.db:
         rows += run("SQLite", f"sqlite:///{args.sqlite}", args.responses)
     if "postgresql" in args.db:
         rows += run("PostgreSQL", args.pg_url, args.responses)
+    return rows
+
+
+def main(argv: list[str] | None = None) -> list[dict]:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    database_options(parser)
+    args = parser.parse_args(argv)
+    rows = on_each_database(args, run)
     print(f"\nResults pages, {args.responses} responses in one commune, Flask test client")
     for r in rows:
         print(f"{r['scenario']:52} {r['seconds'] * 1000:10.0f} ms")
