@@ -35,7 +35,11 @@ def _touched(session: Session) -> set[tuple[int, date]]:
             days = {_day(obj.submitted_at), *map(_day, state.attrs.submitted_at.history.deleted)}
             pairs |= {(u, d) for u in units for d in days}
         elif isinstance(obj, Answer):
-            answer_ids.add(obj.response_id)
+            response = obj.__dict__.get("response")  # already loaded: no query in the flush
+            if response is not None:
+                pairs.add((response.unit_id, _day(response.submitted_at)))
+            else:
+                answer_ids.add(obj.response_id)
     if answer_ids:
         rows = session.connection().execute(select(Response.unit_id, Response.submitted_at)
                                .where(Response.id.in_(answer_ids))).all()
