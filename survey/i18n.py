@@ -21,4 +21,9 @@ def select_locale() -> str:
 def init_app(app: Flask) -> None:
     """Attach Babel with the locale selector and the translations folder."""
     Babel(app, locale_selector=select_locale, default_translation_directories="translations")
-    app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or "vi")
+    app.jinja_env.globals["current_locale"] = current_locale
+
+
+def current_locale() -> str:
+    """Return the request's language code ('vi' or 'en')."""
+    return str(get_locale() or "vi")

@@ -5,20 +5,21 @@ import uuid
 
 from flask import abort, current_app, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_wtf.csrf import CSRFError, validate_csrf
+from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
 from sqlalchemy import select
 from wtforms.validators import ValidationError
 
 from survey import db
 from survey.catalogue.queries import point_by_kiosk_token, point_by_token
-from survey.citizen import bp
+from survey.citizen import bp, page_cache
 from survey.citizen.operations import record_response
 from survey.citizen.submission import Submission, parse
 from survey.models import Service, ServicePoint
 from survey.plans.queries import definition as plan_definition, form_state
 from survey.questionnaire.sync import DEFAULT, ensure_row
 from survey.questionnaire.loader import shipped
-from survey.security import csrf
+from survey.i18n import current_locale
+from survey.security import csp_nonce, csrf
 
 csrf.exempt(bp)  # checked in _submit, so a stale token re-shows the answers instead of an error page
 
@@ -52,18 +53,18 @@ def _preset(point: ServicePoint, service_code: str | None) -> Service | None:
 def _render(point: ServicePoint, preset: Service | None, sub: Submission | None,
             kiosk_token: str | None = None, status: int = 200):
     q = _questionnaire()
-    page = render_template(
-        "citizen/form.html",
-        q=q,
-        point=point,
-        preset=preset,
-        services=point.services,
-        sub=sub or Submission(),
-        submission_key=uuid.uuid4().hex if sub is None or sub.submission_key is None else sub.submission_key,
-        kiosk_token=kiosk_token,
-        kiosk_idle=KIOSK_IDLE_SECONDS,
-    )
-    return page, status
+    context = dict(q=q, point=point, preset=preset, services=point.services,
+                   kiosk_token=kiosk_token, kiosk_idle=KIOSK_IDLE_SECONDS)
+    if sub is not None:  # a form with the citizen's answers and errors: never cached
+        key = sub.submission_key or uuid.uuid4().hex
+        return render_template("citizen/form.html", sub=sub, submission_key=key, **context), status
+    cache_key = (q.code, q.version, point.id, point.unit.name, point.name,
+                 tuple((v.code, v.name) for v in point.services),
+                 preset.code if preset else None, kiosk_token, current_locale())
+    blank = page_cache.blank_page(cache_key, lambda: render_template(
+        "citizen/form.html", sub=Submission(), submission_key=page_cache.KEY,
+        csrf_token=lambda: page_cache.CSRF, csp_nonce=lambda: page_cache.NONCE, **context))
+    return page_cache.fill(blank, generate_csrf(), uuid.uuid4().hex, csp_nonce()), status
 
 
 def _submit(point: ServicePoint, preset: Service | None, channel: str, kiosk_token: str | None = None,

@@ -75,3 +75,30 @@ def test_privacy_notice_is_linked_from_the_form(client, demo):
     assert "xóa sau 24 tháng" in notice
     english = client.get("/quyen-rieng-tu?lang=en").get_data(as_text=True)
     assert "No IP address or browser information is stored" in english
+
+
+def test_cached_form_gets_fresh_secrets_and_follows_catalogue_changes(app, client, demo):
+    from survey import db
+    from survey.models import ServicePoint
+    from tests.citizen.helpers import hidden_fields
+
+    url = f"/s/{demo.points[0].token}"
+    first, second = client.get(url), client.get(url)
+    a, b = hidden_fields(first.get_data(as_text=True)), hidden_fields(second.get_data(as_text=True))
+    assert a["submission_key"] != b["submission_key"]
+    for page in (first, second):
+        html = page.get_data(as_text=True)
+        nonce = re.search(r"'nonce-([^']+)'", page.headers["Content-Security-Policy"]).group(1)
+        assert f'<style nonce="{nonce}">' in html
+        # No placeholder survives into the page.
+        from survey.citizen import page_cache
+        assert page_cache.CSRF not in html and page_cache.KEY not in html and page_cache.NONCE not in html
+    # The CSRF token in a cached page is the session's real one: it is accepted.
+    from tests.citizen.helpers import full_answers
+    form = {**b, **full_answers(), "service": demo.points[0].services[0]}
+    assert client.post(url, data=form).status_code == 303
+    with app.app_context():
+        s = db.session()
+        s.get(ServicePoint, demo.points[0].id).name = "Quầy tiếp nhận mới"
+        s.commit()
+    assert "Quầy tiếp nhận mới" in client.get(url).get_data(as_text=True)
