@@ -5,6 +5,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -45,13 +46,16 @@ def gunicorn(app_spec: str, env: dict, workers: int = 2, threads: int = 4):
     port = free_port()
     cmd = [str(BIN / "gunicorn"), "-w", str(workers), "-k", "gthread", "--threads", str(threads),
            "-b", f"127.0.0.1:{port}", "--log-level", "warning", app_spec]
-    proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # The server's log goes to a file: a pipe nobody reads would block it when full.
+    log = tempfile.NamedTemporaryFile(prefix="sipas-bench-gunicorn-", suffix=".log", delete=False)
+    proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=log, stderr=log)
     try:
         _wait(port, proc)
         yield f"http://127.0.0.1:{port}"
     finally:
         proc.terminate()
         proc.wait(timeout=15)
+        log.close()
 
 
 def base_env(database_url: str, **extra: str) -> dict:
