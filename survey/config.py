@@ -77,6 +77,8 @@ def from_environment(instance_path: Path, overrides: dict | None = None) -> dict
         # Reverse proxies in front of the app (nginx, a load balancer): their
         # X-Forwarded-* headers are trusted, so rate limits see each phone.
         "SIPAS_PROXY_COUNT": _int("SIPAS_PROXY_COUNT", 0),
+        # A counter tablet left idle this long returns to a fresh form.
+        "SIPAS_KIOSK_IDLE_SECONDS": _int("SIPAS_KIOSK_IDLE_SECONDS", 90),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production,

@@ -23,7 +23,6 @@ from survey.security import csp_nonce, csrf
 
 csrf.exempt(bp)  # checked in _submit, so a stale token re-shows the answers instead of an error page
 
-KIOSK_IDLE_SECONDS = 90
 
 
 def _questionnaire():
@@ -54,7 +53,8 @@ def _render(point: ServicePoint, preset: Service | None, sub: Submission | None,
             kiosk_token: str | None = None, status: int = 200):
     q = _questionnaire()
     context = dict(q=q, point=point, preset=preset, services=point.services,
-                   kiosk_token=kiosk_token, kiosk_idle=KIOSK_IDLE_SECONDS)
+                   kiosk_token=kiosk_token,
+                   kiosk_idle=current_app.config["SIPAS_KIOSK_IDLE_SECONDS"])
     if sub is not None:  # a form with the citizen's answers and errors: never cached
         key = sub.submission_key or uuid.uuid4().hex
         return render_template("citizen/form.html", sub=sub, submission_key=key, **context), status
