@@ -41,13 +41,15 @@ def prepare_database(env: dict) -> None:
 
 
 @contextmanager
-def gunicorn(app_spec: str, env: dict, workers: int = 2, threads: int = 4):
+def gunicorn(app_spec: str, env: dict, workers: int = 2, threads: int = 4,
+             log_path: Path | None = None, log_level: str = "warning"):
     """Run gunicorn with the production settings of `sipas serve`; yield the base URL."""
     port = free_port()
     cmd = [str(BIN / "gunicorn"), "-w", str(workers), "-k", "gthread", "--threads", str(threads),
-           "-b", f"127.0.0.1:{port}", "--log-level", "warning", app_spec]
+           "-b", f"127.0.0.1:{port}", "--log-level", log_level, app_spec]
     # The server's log goes to a file: a pipe nobody reads would block it when full.
-    log = tempfile.NamedTemporaryFile(prefix="sipas-bench-gunicorn-", suffix=".log", delete=False)
+    log = (log_path.open("w") if log_path else
+           tempfile.NamedTemporaryFile(prefix="sipas-bench-gunicorn-", suffix=".log", delete=False))
     proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=log, stderr=log)
     try:
         _wait(port, proc)

@@ -23,14 +23,13 @@ import sys
 import tempfile
 import threading
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._server import BIN, ROOT, _wait, base_env, free_port  # noqa: E402
+from bench._server import base_env, gunicorn  # noqa: E402
 from bench.load import HIDDEN, answers, prepare, stored  # noqa: E402
 
 PG_PORT = 55432
@@ -83,20 +82,9 @@ class Cluster:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
-@contextmanager
 def serve(url: str, log: Path, workers: int = 2, threads: int = 4):
-    """gunicorn on the app, its log in a file (a pipe left unread would block it)."""
-    port = free_port()
-    cmd = [str(BIN / "gunicorn"), "-w", str(workers), "-k", "gthread", "--threads", str(threads),
-           "-b", f"127.0.0.1:{port}", "survey:create_app()"]
-    with log.open("w") as fh:
-        proc = subprocess.Popen(cmd, env=base_env(url), cwd=ROOT, stdout=fh, stderr=fh)
-        try:
-            _wait(port, proc)
-            yield f"http://127.0.0.1:{port}"
-        finally:
-            proc.terminate()
-            proc.wait(timeout=15)
+    """gunicorn on the app with the production settings, its log in `log`."""
+    return gunicorn("survey:create_app()", base_env(url), workers, threads, log_path=log, log_level="info")
 
 
 class Drill:
