@@ -79,6 +79,9 @@ def from_environment(instance_path: Path, overrides: dict | None = None) -> dict
         "SIPAS_PROXY_COUNT": _int("SIPAS_PROXY_COUNT", 0),
         # A counter tablet left idle this long returns to a fresh form.
         "SIPAS_KIOSK_IDLE_SECONDS": _int("SIPAS_KIOSK_IDLE_SECONDS", 90),
+        # A worker reuses what it read about a counter (names, services, open
+        # plan) this long; changes made through another worker show after it.
+        "SIPAS_FORM_CACHE_SECONDS": _int("SIPAS_FORM_CACHE_SECONDS", 10),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production,

@@ -3,81 +3,66 @@ from __future__ import annotations
 
 import uuid
 
-from flask import abort, current_app, g, redirect, render_template, request, url_for
+from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
-from sqlalchemy import select
 from wtforms.validators import ValidationError
 
 from survey import db
-from survey.catalogue.queries import point_by_kiosk_token, point_by_token
-from survey.citizen import bp, page_cache
+from survey.citizen import bp, counters, page_cache
+from survey.citizen.counters import Counter, ServiceView
 from survey.citizen.operations import record_response
 from survey.citizen.submission import Submission, parse
-from survey.models import Service, ServicePoint
-from survey.plans.queries import definition as plan_definition, form_state
-from survey.questionnaire.sync import DEFAULT, ensure_row
-from survey.questionnaire.loader import shipped
+from survey.questionnaire.sync import ensure_row
 from survey.i18n import current_locale
 from survey.security import csp_nonce, csrf
 
 csrf.exempt(bp)  # checked in _submit, so a stale token re-shows the answers instead of an error page
 
 
-
-def _questionnaire():
-    # The running plan's questionnaire (set by _closed_or_none), else the default.
-    plan = g.get("plan")
-    return plan_definition(plan) if plan is not None else shipped()[DEFAULT]
-
-
-def _closed_or_none(unit_id: int):
-    """Return the 'survey closed' page when the unit's plans are all outside their dates."""
-    accepting, g.plan = form_state(db.session(), unit_id)
-    if accepting:
-        return None
+def _closed(counter: Counter):
+    """The 'survey closed' page when the unit's plans are all outside their dates."""
     # 200 for a look at the poster; 410 tells a POST that nothing was stored.
     return render_template("citizen/closed.html"), 410 if request.method == "POST" else 200
 
 
-def _preset(point: ServicePoint, service_code: str | None) -> Service | None:
+def _preset(counter: Counter, service_code: str | None) -> ServiceView | None:
     if service_code is None:
         return None
-    service = next((v for v in point.services if v.code == service_code), None)
+    service = counter.service(service_code)
     if service is None:
         abort(404)
     return service
 
 
-def _render(point: ServicePoint, preset: Service | None, sub: Submission | None,
+def _render(counter: Counter, preset: ServiceView | None, sub: Submission | None,
             kiosk_token: str | None = None, status: int = 200):
-    q = _questionnaire()
-    context = dict(q=q, point=point, preset=preset, services=point.services,
+    q = counter.questionnaire
+    context = dict(q=q, point=counter, preset=preset, services=counter.services,
                    kiosk_token=kiosk_token,
                    kiosk_idle=current_app.config["SIPAS_KIOSK_IDLE_SECONDS"])
     if sub is not None:  # a form with the citizen's answers and errors: never cached
         key = sub.submission_key or uuid.uuid4().hex
         return render_template("citizen/form.html", sub=sub, submission_key=key, **context), status
-    cache_key = (q.code, q.version, point.id, point.unit.name, point.name,
-                 tuple((v.code, v.name) for v in point.services),
-                 preset.code if preset else None, kiosk_token, current_locale())
+    # The snapshot holds everything else the page shows (names, services).
+    cache_key = (counter, preset.code if preset else None, kiosk_token, current_locale())
     blank = page_cache.blank_page(cache_key, lambda: render_template(
         "citizen/form.html", sub=Submission(), submission_key=page_cache.KEY,
         csrf_token=lambda: page_cache.CSRF, csp_nonce=lambda: page_cache.NONCE, **context))
     return page_cache.fill(blank, generate_csrf(), uuid.uuid4().hex, csp_nonce()), status
 
 
-def _submit(point: ServicePoint, preset: Service | None, channel: str, kiosk_token: str | None = None,
+def _submit(counter: Counter, preset: ServiceView | None, channel: str, kiosk_token: str | None = None,
             claim=None, refused=None):
     """Validate and store; `claim(session, key)` (invitations) must succeed before storing."""
-    q = _questionnaire()
-    sub = parse(request.form, q, {v.code for v in point.services}, preset.code if preset else None)
+    q = counter.questionnaire
+    sub = parse(request.form, q, {v.code for v in counter.services}, preset.code if preset else None)
     try:
         validate_csrf(request.form.get("csrf_token"))
     except (ValidationError, CSRFError):
         sub.errors["_form"] = _("Phiên làm việc đã hết hạn. Các câu trả lời vẫn được giữ, vui lòng bấm Gửi lại.")
     if not sub.ok:
-        return _render(point, preset, sub, kiosk_token, status=400)
+        return _render(counter, preset, sub, kiosk_token, status=400)
     thanks = url_for("citizen.kiosk_thanks", kiosk_token=kiosk_token) if kiosk_token else url_for("citizen.thanks")
     if sub.honeypot:
         # A bot filled the hidden field: look successful, store nothing.
@@ -85,13 +70,13 @@ def _submit(point: ServicePoint, preset: Service | None, channel: str, kiosk_tok
     s = db.session()
     if claim is not None and not claim(s, sub.submission_key):
         return refused()
-    service = s.scalar(select(Service).where(Service.code == sub.service_code))
+    questionnaire_id = counter.questionnaire_id or ensure_row(s, q).id
     record_response(
         s,
-        questionnaire=ensure_row(s, q),
-        point=point,
-        unit_id=point.unit_id,
-        service=service,
+        questionnaire_id=questionnaire_id,
+        point_id=counter.id,
+        unit_id=counter.unit_id,
+        service_id=counter.service(sub.service_code).id,
         channel=channel,
         answers=sub.answers,
         comment=sub.comment,
@@ -104,33 +89,31 @@ def _submit(point: ServicePoint, preset: Service | None, channel: str, kiosk_tok
 @bp.route("/s/<token>/<service_code>", methods=["GET", "POST"])
 def form(token: str, service_code: str | None = None):
     """Show the questionnaire for a counter's QR, or take its submission."""
-    point = point_by_token(db.session(), token)
-    if point is None:
+    counter = counters.lookup(db.session(), "qr", token)
+    if counter is None:
         abort(404)
-    closed = _closed_or_none(point.unit_id)
-    if closed:
-        return closed
-    preset = _preset(point, service_code)
-    if preset is None and len(point.services) == 1:
-        preset = point.services[0]
+    if not counter.accepting:
+        return _closed(counter)
+    preset = _preset(counter, service_code)
+    if preset is None and len(counter.services) == 1:
+        preset = counter.services[0]
     if request.method == "POST":
-        return _submit(point, preset, "qr")
-    return _render(point, preset, None)
+        return _submit(counter, preset, "qr")
+    return _render(counter, preset, None)
 
 
 @bp.route("/k/<kiosk_token>", methods=["GET", "POST"])
 def kiosk(kiosk_token: str):
     """The same form on a registered counter tablet, recorded as channel 'kiosk'."""
-    point = point_by_kiosk_token(db.session(), kiosk_token)
-    if point is None:
+    counter = counters.lookup(db.session(), "kiosk", kiosk_token)
+    if counter is None:
         abort(404)
-    closed = _closed_or_none(point.unit_id)
-    if closed:
-        return closed
-    preset = point.services[0] if len(point.services) == 1 else None
+    if not counter.accepting:
+        return _closed(counter)
+    preset = counter.services[0] if len(counter.services) == 1 else None
     if request.method == "POST":
-        return _submit(point, preset, "kiosk", kiosk_token)
-    return _render(point, preset, None, kiosk_token)
+        return _submit(counter, preset, "kiosk", kiosk_token)
+    return _render(counter, preset, None, kiosk_token)
 
 
 @bp.get("/quyen-rieng-tu")
@@ -149,6 +132,6 @@ def thanks():
 @bp.get("/k/<kiosk_token>/cam-on")
 def kiosk_thanks(kiosk_token: str):
     """Thank, then return the tablet to a fresh form."""
-    if point_by_kiosk_token(db.session(), kiosk_token) is None:
+    if counters.lookup(db.session(), "kiosk", kiosk_token) is None:
         abort(404)
     return render_template("citizen/thanks.html", again_url=url_for("citizen.kiosk", kiosk_token=kiosk_token))

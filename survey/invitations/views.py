@@ -1,13 +1,12 @@
 """Public routes: /m/<code> opens the form for the invitation's service; /m to type a code."""
 from __future__ import annotations
 
-from types import SimpleNamespace
-
-from flask import Blueprint, abort, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from survey import db
 from survey.citizen import views as citizen
+from survey.citizen.counters import Counter, ServiceView, UnitView
 from survey.citizen.operations import already_stored
 from survey.invitations.codes import normalise
 from survey.invitations.operations import claim
@@ -52,14 +51,17 @@ def form(code: str):
     if reason:
         return _refused(reason)
     plan = s.get(Plan, invitation.plan_id)
-    g.plan = plan  # the plan's questionnaire, as on the counter form
-    # A stand-in for a counter: the invitation belongs to no service point.
-    point = SimpleNamespace(id=None, unit=plan.unit, unit_id=plan.unit_id,
-                            name=_("Phiếu mời khảo sát"), services=[invitation.service])
+    service = ServiceView(invitation.service.id, invitation.service.code, invitation.service.name)
+    # A stand-in for a counter: the invitation belongs to no service point,
+    # and its plan's questionnaire applies, as on the counter form.
+    point = Counter(id=None, name=_("Phiếu mời khảo sát"), unit=UnitView(plan.unit.id, plan.unit.name),
+                    services=(service,), accepting=True,
+                    questionnaire_key=(plan.questionnaire_code, plan.questionnaire_version),
+                    questionnaire_id=None)
     if request.method == "POST":
         return citizen._submit(
-            point, invitation.service, "invitation",
+            point, service, "invitation",
             claim=lambda sess, key: claim(sess, clean, key),
             refused=lambda: _refused(_("Mã khảo sát này đã được sử dụng. Mỗi mã chỉ dùng được một lần.")),
         )
-    return citizen._render(point, invitation.service, None)
+    return citizen._render(point, service, None)

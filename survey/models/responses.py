@@ -1,9 +1,11 @@
 """Questionnaire versions, responses and their answers."""
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, SmallInteger, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, SmallInteger, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from survey.db import Base
@@ -53,6 +55,11 @@ class Response(Base):
     # Suspicious responses are flagged, never deleted; analysis may exclude them.
     flagged: Mapped[bool] = mapped_column(default=False)
     flag_reason: Mapped[str | None] = mapped_column(String(200))
+    # Hash of service, answers and comment, set on insert: the duplicate check
+    # (survey/integrity.py) compares it instead of loading every recent
+    # response's answers. Only compared within minutes, so rows stored before
+    # the column existed keep NULL.
+    fingerprint: Mapped[str | None] = mapped_column(String(32))
 
     answers: Mapped[list[Answer]] = relationship(
         back_populates="response", cascade="all, delete-orphan", lazy="selectin"
@@ -89,3 +96,19 @@ class Comment(Base):
     element_code: Mapped[str | None] = mapped_column(String(8))
 
     response: Mapped[Response] = relationship(back_populates="comment")
+
+
+def answer_fingerprint(service_id: int, answers: Iterable[tuple[str, int]], comment: str) -> str:
+    """Return a short hash of one answer set (items sorted, comment included)."""
+    items = ";".join(f"{code}={value}" for code, value in sorted(answers))
+    return hashlib.sha256(f"{service_id}|{items}|{comment}".encode()).hexdigest()[:32]
+
+
+@event.listens_for(Response, "before_insert")
+def _set_fingerprint(_mapper, _connection, response: Response) -> None:
+    # On every insert path (form, kiosk, paper, demo, imports), so a check
+    # never compares a response that lacks one.
+    if response.fingerprint is None:
+        response.fingerprint = answer_fingerprint(
+            response.service_id, ((a.item_code, a.value) for a in response.answers),
+            response.comment.text if response.comment else "")

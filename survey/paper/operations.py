@@ -28,8 +28,8 @@ def _count(s: Session, plan: Plan, form: PaperForm, payload: str) -> None:
         entry.payload = None  # the answers now live in the response only
     s.flush()
     # record_response commits the form's status and the response together.
-    record_response(s, questionnaire=ensure_row(s, definition(plan)), point=None, unit_id=plan.unit_id,
-                    service=service, channel="paper", answers={k: int(v) for k, v in data["answers"].items()},
+    record_response(s, questionnaire_id=ensure_row(s, definition(plan)).id, point_id=None,
+                    unit_id=plan.unit_id, service_id=service.id, channel="paper", answers={k: int(v) for k, v in data["answers"].items()},
                     comment=data["comment"], submission_key=uuid.uuid4().hex)
 
 

@@ -47,6 +47,6 @@ def add_responses(app, plan_id: int, service_code: str, satisfied: int, unsatisf
         q = definition(plan)
         service = s.scalars(select(Service).where(Service.code == service_code)).one()
         for value in [4] * satisfied + [2] * unsatisfied:
-            record_response(s, questionnaire=ensure_row(s, q), point=None, unit_id=plan.unit_id, service=service,
-                            channel="paper", answers={c.code: value for c in q.criteria}, comment="",
+            record_response(s, questionnaire_id=ensure_row(s, q).id, point_id=None, unit_id=plan.unit_id,
+                            service_id=service.id, channel="paper", answers={c.code: value for c in q.criteria}, comment="",
                             submission_key=uuid.uuid4().hex)

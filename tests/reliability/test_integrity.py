@@ -72,3 +72,19 @@ def test_query_helpers_include_or_exclude_flagged(app, client, demo):
         assert s.scalar(with_flagged(count, include_flagged=False)) == 1
         assert s.scalar(count.where(flagged_condition(False))) == 1
         assert s.scalar(count.where(flagged_condition(True))) == 3
+
+
+def test_every_stored_response_carries_the_fingerprint_of_its_answers(app, client, demo):
+    from survey.models.responses import answer_fingerprint
+
+    point = demo.points[0]
+    submit(client, f"/s/{point.token}", point.services[0], comment="Tốt")
+    submit(client, f"/s/{point.token}", point.services[0], comment="Tốt lắm")
+    with app.app_context():
+        s = db.session()
+        rows = s.scalars(select(Response).order_by(Response.id)).all()
+        # Recomputed here from what was stored: service, every answer, the comment.
+        expected = [answer_fingerprint(r.service_id, [(a.item_code, a.value) for a in r.answers],
+                                       r.comment.text if r.comment else "") for r in rows]
+        assert [r.fingerprint for r in rows] == expected
+        assert expected[0] != expected[1] and len(expected[0]) == 32

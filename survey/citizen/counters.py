@@ -1,0 +1,134 @@
+"""What the citizen form needs to know about a counter, cached per worker process.
+
+Each form GET and POST used to read the counter, its unit, its services, the
+unit's plans and the questionnaire row: five ORM queries that cost more than
+the rest of the request together (see BENCHMARKS.md). The form only needs a
+small, read-only snapshot of them, so a worker keeps one per token for
+SIPAS_FORM_CACHE_SECONDS (10 s by default). A catalogue or plan change
+committed in this process clears the snapshots at once; other workers and
+hosts see it within that many seconds. Unknown tokens are never cached, so
+random tokens cannot fill the memory.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
+
+from survey.catalogue.queries import point_by_kiosk_token, point_by_token
+from survey.models import Field, Plan, Questionnaire, Service, ServicePoint, Unit
+from survey.plans.queries import definition as plan_definition, form_state
+from survey.questionnaire.definition import QuestionnaireDefinition
+from survey.questionnaire.loader import shipped
+from survey.questionnaire.sync import DEFAULT
+
+MAX_ENTRIES = 4096  # counters per worker; a city has a few hundred
+_WATCHED = (Unit, Field, Service, ServicePoint, Plan, Questionnaire)
+_CHANGED = "sipas.catalogue_changed"
+
+
+@dataclass(frozen=True)
+class UnitView:
+    id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class ServiceView:
+    id: int
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Counter:
+    """A counter as the citizen form shows it, detached from any session."""
+
+    id: int | None                  # None: an invitation, which belongs to no counter
+    name: str
+    unit: UnitView
+    services: tuple[ServiceView, ...]
+    accepting: bool                 # False: every plan of the unit is outside its dates
+    questionnaire_key: tuple[str, str]
+    questionnaire_id: int | None    # None until the first response creates the row
+
+    @property
+    def unit_id(self) -> int:
+        return self.unit.id
+
+    @property
+    def questionnaire(self) -> QuestionnaireDefinition:
+        return shipped()[self.questionnaire_key]
+
+    def service(self, code: str) -> ServiceView | None:
+        return next((v for v in self.services if v.code == code), None)
+
+
+_entries: dict[tuple[str, str], tuple[float, Counter]] = {}
+_lock = threading.Lock()
+
+
+def _snapshot(s: Session, point: ServicePoint) -> Counter:
+    accepting, plan = form_state(s, point.unit_id)
+    q = plan_definition(plan) if plan is not None else shipped()[DEFAULT]
+    q_id = s.scalar(select(Questionnaire.id).where(Questionnaire.code == q.code,
+                                                   Questionnaire.version == q.version))
+    return Counter(
+        id=point.id, name=point.name, unit=UnitView(point.unit.id, point.unit.name),
+        services=tuple(ServiceView(v.id, v.code, v.name) for v in point.services),
+        accepting=accepting, questionnaire_key=(q.code, q.version), questionnaire_id=q_id,
+    )
+
+
+def lookup(s: Session, kind: str, token: str) -> Counter | None:
+    """Return the counter of a QR (`kind` "qr") or tablet ("kiosk") token, or None."""
+    key = (kind, token)
+    now = time.monotonic()
+    hit = _entries.get(key)
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    point = (point_by_token if kind == "qr" else point_by_kiosk_token)(s, token)
+    if point is None:
+        return None
+    counter = _snapshot(s, point)
+    ttl = current_app.config["SIPAS_FORM_CACHE_SECONDS"]
+    with _lock:
+        if len(_entries) >= MAX_ENTRIES:
+            _entries.clear()  # rare (thousands of counters): start over rather than track age
+        if ttl > 0:
+            _entries[key] = (now + ttl, counter)
+    return counter
+
+
+def clear() -> None:
+    """Forget every snapshot (after a catalogue or plan change, and in tests)."""
+    with _lock:
+        _entries.clear()
+
+
+@event.listens_for(Session, "after_flush")
+def _note_changes(session: Session, _context) -> None:
+    if any(isinstance(obj, _WATCHED) for obj in (*session.new, *session.dirty, *session.deleted)):
+        session.info[_CHANGED] = True
+
+
+@event.listens_for(Session, "after_commit")
+def _clear_after_commit(session: Session) -> None:
+    if session.info.pop(_CHANGED, False):
+        clear()
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_after_rollback(session: Session) -> None:
+    session.info.pop(_CHANGED, None)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _note_bulk(state) -> None:
+    # update()/delete() statements bypass the flush; they clear the snapshots too.
+    if (state.is_update or state.is_delete) and any(m.class_ in _WATCHED for m in state.all_mappers):
+        state.session.info[_CHANGED] = True
