@@ -4,7 +4,9 @@ from __future__ import annotations
 import secrets
 
 from flask import Flask, Response, abort, g, request
+from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFProtect
+from itsdangerous import URLSafeTimedSerializer
 
 csrf = CSRFProtect()
 
@@ -16,23 +18,47 @@ def csp_nonce() -> str:
     return g.csp_nonce
 
 
+_CSP = ("default-src 'none'; style-src 'self'{inline}; script-src 'self'{inline}; "
+        "img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+_STATIC_HEADERS = (
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    # The survey token sits in the URL: never leak it to another site.
+    ("Referrer-Policy", "no-referrer"),
+    ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
+)
+
+
 def _headers(response: Response) -> Response:
     nonce = g.get("csp_nonce")
     inline = f" 'nonce-{nonce}'" if nonce else ""
-    # No 'unsafe-inline': inline <style>/<script> run only with this request's nonce.
-    response.headers.setdefault(
-        "Content-Security-Policy",
-        "default-src 'none'; "
-        f"style-src 'self'{inline}; script-src 'self'{inline}; "
-        "img-src 'self' data:; form-action 'self'; "
-        "frame-ancestors 'none'; base-uri 'none'",
-    )
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("X-Frame-Options", "DENY")
-    # The survey token sits in the URL: never leak it to another site.
-    response.headers.setdefault("Referrer-Policy", "no-referrer")
-    response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    # One pass over the names already set (a view may set its own), instead
+    # of a scan per header: this runs on every response.
+    present = {name.lower() for name in response.headers.keys()}
+    if "content-security-policy" not in present:
+        # No 'unsafe-inline': inline <style>/<script> run only with this request's nonce.
+        response.headers.add("Content-Security-Policy", _CSP.format(inline=inline))
+    for name, value in _STATIC_HEADERS:
+        if name.lower() not in present:
+            response.headers.add(name, value)
     return response
+
+
+class CachedSignerSessions(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, with the signer built once per secret key.
+
+    Flask builds it anew on every request, twice (open and save), which cost
+    more than the rest of the citizen form's GET; it holds no per-request state.
+    """
+
+    _cached: tuple[tuple, URLSafeTimedSerializer | None] | None = None
+
+    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
+        key = (app.secret_key, tuple(app.config.get("SECRET_KEY_FALLBACKS") or ()))
+        cached = self._cached
+        if cached is None or cached[0] != key:
+            cached = self._cached = (key, super().get_signing_serializer(app))
+        return cached[1]
 
 
 def _hsts(response: Response) -> Response:
@@ -51,6 +77,7 @@ def init_app(app: Flask) -> None:
     """Turn on CSRF for every form and add headers to every response."""
     app.before_request(_reject_nameless_fields)  # before the CSRF check reads the form
     csrf.init_app(app)
+    app.session_interface = CachedSignerSessions()
     app.after_request(_headers)
     if app.config["SIPAS_PRODUCTION"]:
         app.after_request(_hsts)

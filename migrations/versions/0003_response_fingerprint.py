@@ -19,8 +19,10 @@ def upgrade() -> None:
     # duplicate window (minutes), so older responses never need one.
     with op.batch_alter_table('response', schema=None) as batch_op:
         batch_op.add_column(sa.Column('fingerprint', sa.String(length=32), nullable=True))
+        batch_op.create_index('ix_response_fingerprint_submitted', ['fingerprint', 'submitted_at'], unique=False)
 
 
 def downgrade() -> None:
     with op.batch_alter_table('response', schema=None) as batch_op:
+        batch_op.drop_index('ix_response_fingerprint_submitted')
         batch_op.drop_column('fingerprint')

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from flask import current_app
 from sqlalchemy import event, select
@@ -55,6 +56,15 @@ class Counter:
     accepting: bool                 # False: every plan of the unit is outside its dates
     questionnaire_key: tuple[str, str]
     questionnaire_id: int | None    # None until the first response creates the row
+    # Hashed once: the snapshot keys the rendered-page cache on every GET.
+    _hash: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_hash", hash((self.id, self.name, self.unit, self.services, self.accepting,
+                                                self.questionnaire_key, self.questionnaire_id)))
+
+    def __hash__(self) -> int:
+        return self._hash
 
     @property
     def unit_id(self) -> int:
@@ -84,13 +94,17 @@ def _snapshot(s: Session, point: ServicePoint) -> Counter:
     )
 
 
-def lookup(s: Session, kind: str, token: str) -> Counter | None:
-    """Return the counter of a QR (`kind` "qr") or tablet ("kiosk") token, or None."""
+def lookup(session: Callable[[], Session], kind: str, token: str) -> Counter | None:
+    """Return the counter of a QR (`kind` "qr") or tablet ("kiosk") token, or None.
+
+    `session` is called only on a miss: a hit opens no database session at all.
+    """
     key = (kind, token)
     now = time.monotonic()
     hit = _entries.get(key)
     if hit is not None and hit[0] > now:
         return hit[1]
+    s = session()
     point = (point_by_token if kind == "qr" else point_by_kiosk_token)(s, token)
     if point is None:
         return None

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import uuid
 
-from flask import abort, current_app, redirect, render_template, request, url_for
+from flask import abort, current_app, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
 from wtforms.validators import ValidationError
@@ -14,7 +14,7 @@ from survey.citizen.counters import Counter, ServiceView
 from survey.citizen.operations import record_response
 from survey.citizen.submission import Submission, parse
 from survey.questionnaire.sync import ensure_row
-from survey.i18n import current_locale
+from survey.i18n import select_locale
 from survey.security import csp_nonce, csrf
 
 csrf.exempt(bp)  # checked in _submit, so a stale token re-shows the answers instead of an error page
@@ -45,11 +45,19 @@ def _render(counter: Counter, preset: ServiceView | None, sub: Submission | None
         key = sub.submission_key or uuid.uuid4().hex
         return render_template("citizen/form.html", sub=sub, submission_key=key, **context), status
     # The snapshot holds everything else the page shows (names, services).
-    cache_key = (counter, preset.code if preset else None, kiosk_token, current_locale())
+    cache_key = (counter, preset.code if preset else None, kiosk_token, select_locale())
     blank = page_cache.blank_page(cache_key, lambda: render_template(
         "citizen/form.html", sub=Submission(), submission_key=page_cache.KEY,
         csrf_token=lambda: page_cache.CSRF, csp_nonce=lambda: page_cache.NONCE, **context))
-    return page_cache.fill(blank, generate_csrf(), uuid.uuid4().hex, csp_nonce()), status
+    secrets = (generate_csrf(), uuid.uuid4().hex, csp_nonce())
+    if request.accept_encodings.quality("gzip") > 0:  # every phone browser
+        response = current_app.response_class(page_cache.fill_gzip(blank, *secrets), status,
+                                               mimetype="text/html")
+        response.headers["Content-Encoding"] = "gzip"
+    else:
+        response = make_response(page_cache.fill(blank, *secrets), status)
+    response.vary.add("Accept-Encoding")
+    return response
 
 
 def _submit(counter: Counter, preset: ServiceView | None, channel: str, kiosk_token: str | None = None,
@@ -89,7 +97,7 @@ def _submit(counter: Counter, preset: ServiceView | None, channel: str, kiosk_to
 @bp.route("/s/<token>/<service_code>", methods=["GET", "POST"])
 def form(token: str, service_code: str | None = None):
     """Show the questionnaire for a counter's QR, or take its submission."""
-    counter = counters.lookup(db.session(), "qr", token)
+    counter = counters.lookup(db.session, "qr", token)
     if counter is None:
         abort(404)
     if not counter.accepting:
@@ -105,7 +113,7 @@ def form(token: str, service_code: str | None = None):
 @bp.route("/k/<kiosk_token>", methods=["GET", "POST"])
 def kiosk(kiosk_token: str):
     """The same form on a registered counter tablet, recorded as channel 'kiosk'."""
-    counter = counters.lookup(db.session(), "kiosk", kiosk_token)
+    counter = counters.lookup(db.session, "kiosk", kiosk_token)
     if counter is None:
         abort(404)
     if not counter.accepting:
@@ -132,6 +140,6 @@ def thanks():
 @bp.get("/k/<kiosk_token>/cam-on")
 def kiosk_thanks(kiosk_token: str):
     """Thank, then return the tablet to a fresh form."""
-    if counters.lookup(db.session(), "kiosk", kiosk_token) is None:
+    if counters.lookup(db.session, "kiosk", kiosk_token) is None:
         abort(404)
     return render_template("citizen/thanks.html", again_url=url_for("citizen.kiosk", kiosk_token=kiosk_token))
