@@ -8,7 +8,7 @@ from survey.exports.writer import Table
 from survey.questionnaire.definition import QuestionnaireDefinition
 from survey.results import sql
 from survey.results.config import definition
-from survey.results.filters import LOCAL, Filters
+from survey.results.filters import Filters
 
 
 def item_codes(q: QuestionnaireDefinition) -> tuple[str, ...]:
@@ -49,13 +49,17 @@ def responses_table(f: Filters) -> Table:
     codes = item_codes(definition(f.questionnaire))
     headers = [h for h, _m in _meta_headers()] + list(codes) + [h for h, _m in _tail_headers()]
 
+    yes, no = _("Có"), _("Không")  # translated once, not per row
+
     def rows():
-        for row in sql.response_rows(db.session(), f, codes):
-            row = list(row)
-            row[1] = row[1].astimezone(LOCAL).replace(tzinfo=None)  # spreadsheets have no zones
-            row[9] = _("Có") if row[9] else _("Không")
+        for row in sql.response_rows(db.session(), f, codes):  # local time, no zone: spreadsheets have none
+            row[9] = yes if row[9] else no
             yield row
-    return Table(_("Phiếu khảo sát"), headers, rows())
+    meta = len(_meta_headers())
+    # Names, codes, the channel, the flag reason, the comment and its element
+    # can hold text typed by someone; the item columns hold numbers only.
+    text = (2, 3, 4, 5, 6, 7, 8, 10, meta + len(codes), meta + len(codes) + 1)
+    return Table(_("Phiếu khảo sát"), headers, rows(), text_columns=text)
 
 
 def dictionary_table(f: Filters) -> Table:

@@ -133,3 +133,34 @@ def test_unknown_unit_fails(runner, demo, tmp_path):
     result = runner.invoke(args=["export", "responses", "--format", "csv", "--unit", "NOPE",
                                  "--out", str(tmp_path / "x.csv")])
     assert result.exit_code != 0 and "NOPE" in result.output
+
+
+def test_no_cell_of_a_responses_export_can_run_as_a_formula(app, runner, demo, raw, tmp_path):
+    """Text typed by staff (counter, unit, service names, flag reasons) or citizens (comments),
+    in every text column, CSV and XLSX: a leading = + - @ tab or CR is defused."""
+    from sqlalchemy import update
+
+    from survey import db
+    from survey.models import Response, Service, ServicePoint, Unit
+
+    with app.app_context():
+        s = db.session()
+        s.execute(update(ServicePoint).values(name="=HYPERLINK(\"http://x\",\"Quầy\")"))
+        s.execute(update(Unit).where(Unit.id == demo.unit_id).values(name="+Xã thử"))
+        s.execute(update(Service).values(name="@SUM(A1)"))
+        s.execute(update(Response).where(Response.flagged.is_(True)).values(flag_reason="-1+2"))
+        s.commit()
+    csv_out, xlsx_out = tmp_path / "p.csv", tmp_path / "p.xlsx"
+    for fmt, out in (("csv", csv_out), ("xlsx", xlsx_out)):
+        result = runner.invoke(args=["export", "responses", "--format", fmt, "--out", str(out)])
+        assert result.exit_code == 0, result.output
+    csv_cells = [c for row in _csv(csv_out)[1:] for c in row]
+    book = openpyxl.load_workbook(xlsx_out)
+    xlsx_cells = [c for row in book.worksheets[0].iter_rows(min_row=2, values_only=True) for c in row
+                  if isinstance(c, str)]
+    for cells in (csv_cells, xlsx_cells):
+        assert "'=HYPERLINK(\"http://x\",\"Quầy\")" in cells and "'+Xã thử" in cells
+        assert "'@SUM(A1)" in cells and "'-1+2" in cells
+        risky = [c for c in cells if c and c[0] in "=+-@\t\r"]
+        # In the CSV every cell is text: only numbers may start with a minus sign.
+        assert all(c.lstrip("-").replace(".", "").isdigit() for c in risky), risky[:5]
