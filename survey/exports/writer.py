@@ -55,7 +55,8 @@ def _cells(row: Sequence) -> list:
 
 
 def _text_cells(row: Sequence, columns: Sequence[int]) -> list:
-    cells = list(row)
+    # A list is changed in place: rows are made for the writer, one export each.
+    cells = row if type(row) is list else list(row)
     for j in columns:
         value = cells[j]
         if type(value) is str:
