@@ -38,6 +38,12 @@ class Stored:
     fingerprint: str | None
     submitted_at: datetime
 
+    @classmethod
+    def of(cls, response: Response) -> Stored:
+        """The same facts of a response loaded through the ORM (re-checking stored responses)."""
+        return cls(response.id, response.unit_id, response.service_point_id, response.channel,
+                   response.fingerprint, response.submitted_at)
+
 
 # One answer set's copies at one counter within the window (ix_response_fingerprint_submitted).
 _SAME = (Response.fingerprint == bindparam("fingerprint"), Response.service_point_id == bindparam("point"),
@@ -82,14 +88,6 @@ def flag_twins(s: Session, new: Stored, window: timedelta | None = None) -> list
     # reaches back past midnight), as survey/results/invalidate.py asks.
     first_day, last_day = (first.submitted_at.astimezone(LOCAL).date(), live_from() - timedelta(days=1))
     invalidate(s, new.unit_id, [first_day + timedelta(days=i) for i in range((last_day - first_day).days + 1)])
-    return flagged
-
-
-def flag_duplicates(s: Session, response: Response, window: timedelta | None = None) -> list[int]:
-    """`flag_twins` for a response loaded through the ORM, then commit."""
-    flagged = flag_twins(s, Stored(response.id, response.unit_id, response.service_point_id,
-                                   response.channel, response.fingerprint, response.submitted_at), window)
-    s.commit()
     return flagged
 
 

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from flask import current_app
-from sqlalchemy import event, select
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from survey.catalogue.queries import point_by_kiosk_token, point_by_token
@@ -25,7 +25,7 @@ from survey.models import Field, Plan, Questionnaire, Service, ServicePoint, Uni
 from survey.plans.queries import definition as plan_definition, form_state
 from survey.questionnaire.definition import QuestionnaireDefinition
 from survey.questionnaire.loader import shipped
-from survey.questionnaire.sync import DEFAULT
+from survey.questionnaire.sync import DEFAULT, find_row
 
 MAX_ENTRIES = 4096  # counters per worker; a city has a few hundred
 _WATCHED = (Unit, Field, Service, ServicePoint, Plan, Questionnaire)
@@ -85,12 +85,12 @@ _lock = threading.Lock()
 def _snapshot(s: Session, point: ServicePoint) -> Counter:
     accepting, plan = form_state(s, point.unit_id)
     q = plan_definition(plan) if plan is not None else shipped()[DEFAULT]
-    q_id = s.scalar(select(Questionnaire.id).where(Questionnaire.code == q.code,
-                                                   Questionnaire.version == q.version))
+    row = find_row(s, q)
     return Counter(
         id=point.id, name=point.name, unit=UnitView(point.unit.id, point.unit.name),
         services=tuple(ServiceView(v.id, v.code, v.name) for v in point.services),
-        accepting=accepting, questionnaire_key=(q.code, q.version), questionnaire_id=q_id,
+        accepting=accepting, questionnaire_key=(q.code, q.version),
+        questionnaire_id=row.id if row else None,
     )
 
 

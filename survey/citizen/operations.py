@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from survey.integrity import Stored, check_before_commit
-from survey.models import Answer, Comment, Response
+from survey.models import Comment, Response
 from survey.models.responses import answer_fingerprint
 from survey.models.types import utcnow
 
@@ -34,14 +34,10 @@ _ANSWERS_SQLITE = text(
 
 
 def _insert_answers(conn, response_id: int, answers: dict[str, int]) -> None:
-    dialect = conn.dialect.name
-    if dialect == "postgresql":
+    if conn.dialect.name == "postgresql":
         conn.execute(_ANSWERS_PG, {"rid": response_id, "codes": list(answers), "vals": list(answers.values())})
-    elif dialect == "sqlite":
+    else:  # SQLite, the only other database the service runs on
         conn.execute(_ANSWERS_SQLITE, {"rid": response_id, "answers": json.dumps(answers)})
-    else:  # any other database SQLAlchemy speaks: portable, one row at a time
-        conn.execute(insert(Answer), [{"response_id": response_id, "item_code": code, "value": value}
-                                      for code, value in answers.items()])
 
 
 def record_response(

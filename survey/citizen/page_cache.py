@@ -21,7 +21,6 @@ import secrets
 import struct
 import threading
 import zlib
-from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Callable, Hashable
 
@@ -63,7 +62,7 @@ class Blank:
         return cls(pieces, encoded, tuple(_deflate(b) for b in encoded))
 
 
-_pages: OrderedDict[Hashable, Blank] = OrderedDict()
+_pages: dict[Hashable, Blank] = {}  # insertion order: the oldest page goes first
 _lock = threading.Lock()
 
 
@@ -75,7 +74,7 @@ def blank_page(key: Hashable, render: Callable[[], str]) -> Blank:
         with _lock:
             _pages[key] = page
             if len(_pages) > MAX_PAGES:
-                _pages.popitem(last=False)
+                del _pages[next(iter(_pages))]
     return page
 
 

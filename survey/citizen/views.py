@@ -20,7 +20,7 @@ from survey.security import csp_nonce, csrf
 csrf.exempt(bp)  # checked in _submit, so a stale token re-shows the answers instead of an error page
 
 
-def _closed(counter: Counter):
+def _closed():
     """The 'survey closed' page when the unit's plans are all outside their dates."""
     # 200 for a look at the poster; 410 tells a POST that nothing was stored.
     return render_template("citizen/closed.html"), 410 if request.method == "POST" else 200
@@ -101,7 +101,7 @@ def form(token: str, service_code: str | None = None):
     if counter is None:
         abort(404)
     if not counter.accepting:
-        return _closed(counter)
+        return _closed()
     preset = _preset(counter, service_code)
     if preset is None and len(counter.services) == 1:
         preset = counter.services[0]
@@ -117,7 +117,7 @@ def kiosk(kiosk_token: str):
     if counter is None:
         abort(404)
     if not counter.accepting:
-        return _closed(counter)
+        return _closed()
     preset = counter.services[0] if len(counter.services) == 1 else None
     if request.method == "POST":
         return _submit(counter, preset, "kiosk", kiosk_token)

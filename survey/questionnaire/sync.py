@@ -11,13 +11,15 @@ from survey.questionnaire.loader import QuestionnaireError, shipped
 DEFAULT = ("sipas-dv", "2024.1")
 
 
+def find_row(s: Session, definition: QuestionnaireDefinition) -> Questionnaire | None:
+    """Return the database row of a definition, or None before its first use."""
+    return s.scalar(select(Questionnaire).where(
+        Questionnaire.code == definition.code, Questionnaire.version == definition.version))
+
+
 def ensure_row(s: Session, definition: QuestionnaireDefinition) -> Questionnaire:
     """Return the database row of a definition, creating it on first use."""
-    row = s.scalar(
-        select(Questionnaire).where(
-            Questionnaire.code == definition.code, Questionnaire.version == definition.version
-        )
-    )
+    row = find_row(s, definition)
     if row is None:
         row = Questionnaire(code=definition.code, version=definition.version,
                             title=definition.title.vi, checksum=definition.checksum)

@@ -6,7 +6,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from survey import db
-from survey.integrity import flag_duplicates, flagged_condition, with_flagged
+from survey.integrity import Stored, flag_twins, flagged_condition, with_flagged
 from survey.models import Response
 from tests.reliability.helpers import stored, submit
 
@@ -58,7 +58,7 @@ def test_identical_answers_outside_the_window_are_not_flagged(app, client, demo)
     with app.app_context():  # a wider window, as an operator could configure, does catch them
         s = db.session()
         newest = s.scalars(select(Response).order_by(Response.id.desc())).first()
-        assert len(flag_duplicates(s, newest, timedelta(minutes=5))) == 2
+        assert len(flag_twins(s, Stored.of(newest), timedelta(minutes=5))) == 2
 
 
 def test_query_helpers_include_or_exclude_flagged(app, client, demo):

@@ -11,7 +11,7 @@ from sqlalchemy import delete, func, select, text
 
 import analysis
 from survey import db
-from survey.integrity import flag_duplicates
+from survey.integrity import Stored, flag_twins
 from survey.models import Answer, Questionnaire, Response, Service, StatCell, StatDay
 from survey.results import queries
 from survey.results.config import Method
@@ -204,7 +204,8 @@ def test_integrity_flagging_of_a_past_response_invalidates(app, demo):
                         answers=[Answer(item_code=a.item_code, value=a.value) for a in first.answers])
         s.add(twin)
         s.commit()
-        assert flag_duplicates(s, twin, timedelta(minutes=2))  # flags both, commits
+        assert flag_twins(s, Stored.of(twin), timedelta(minutes=2))  # flags both
+        s.commit()
     after = _sipas(app, f)
     assert after.n == before.n - 1 == _raw_count(app)
 
