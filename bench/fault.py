@@ -29,10 +29,9 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._server import base_env, gunicorn  # noqa: E402
+from bench._server import base_env, free_port, gunicorn  # noqa: E402
 from bench.load import HIDDEN, answers, prepare, stored  # noqa: E402
 
-PG_PORT = 55432
 TRY_AGAIN = "Vui lòng thử lại"
 
 
@@ -47,8 +46,10 @@ def pg_bin(tool: str) -> str:
 class Cluster:
     """A private PostgreSQL cluster: initdb, start, stop (immediate), start again."""
 
-    def __init__(self, port: int = PG_PORT) -> None:
-        self.port = port
+    def __init__(self, port: int | None = None) -> None:
+        # A free port, not a fixed one: a cluster left by another run (or any
+        # other server) on a fixed port made the drill fail to start.
+        self.port = port or free_port()
         self.dir = Path(tempfile.mkdtemp(prefix="sipas-fault-pg-"))
         self.data = self.dir / "data"
         # initdb refuses to run as root: run the server tools as `postgres` then.
@@ -58,7 +59,11 @@ class Cluster:
         self._run(pg_bin("initdb"), "-D", str(self.data), "-A", "trust", "-U", "postgres", "-E", "UTF8")
 
     def _run(self, *cmd: str) -> None:
-        subprocess.run([*self._as, *cmd], check=True, capture_output=True)
+        done = subprocess.run([*self._as, *cmd], capture_output=True, text=True)
+        if done.returncode != 0:  # say why: the server's own log, which is deleted with the cluster
+            log = self.dir / "log"
+            tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
+            raise RuntimeError(f"{' '.join(cmd)} exited {done.returncode}: {done.stderr[-2000:]}\n{tail}")
 
     @property
     def url(self) -> str:
