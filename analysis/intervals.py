@@ -6,6 +6,7 @@ here, the callers turn them into percentages.
 from __future__ import annotations
 
 import numpy as np
+
 # scipy.special, not scipy.stats: the same quantiles without a two-second
 # import, which every command-line call would pay.
 from scipy import special

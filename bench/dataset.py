@@ -9,7 +9,6 @@ executemany in one transaction on SQLite.
 from __future__ import annotations
 
 import argparse
-import io
 import sys
 import time
 from datetime import datetime, timedelta, timezone

@@ -1,9 +1,13 @@
 """Read settings from the environment; refuse to start without the required ones."""
 from __future__ import annotations
 
+import importlib.util
 import os
 import secrets
 from pathlib import Path
+
+from analysis.intervals import PROPORTION_METHODS
+from analysis.scoring import METHODS as INDEX_METHODS
 
 
 class ConfigError(RuntimeError):
@@ -43,6 +47,47 @@ def _int(name: str, default: int) -> int:
         raise ConfigError(f"{name} must be a whole number, got {raw!r}") from exc
 
 
+def _choice(name: str, default: str, allowed: tuple[str, ...]) -> str:
+    raw = (os.environ.get(name) or "").strip()
+    if not raw:
+        return default
+    if raw not in allowed:
+        raise ConfigError(f"{name} must be one of {', '.join(allowed)}; got {raw!r}")
+    return raw
+
+
+def _level(name: str, default: float) -> float:
+    raw = (os.environ.get(name) or "").strip()
+    if not raw:
+        return default
+    try:
+        level = float(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be a number between 0 and 1 such as 0.95, got {raw!r}") from exc
+    if not 0.5 <= level < 1:
+        raise ConfigError(f"{name} must be at least 0.5 and below 1 (e.g. 0.9, 0.95, 0.99), got {raw!r}")
+    return level
+
+
+def _method_settings() -> dict:
+    """The index and interval methods every figure is computed with (METHOD.md)."""
+    return {
+        "SIPAS_INDEX_METHOD": _choice("SIPAS_INDEX_METHOD", "top2box", INDEX_METHODS),
+        "SIPAS_CI_METHOD": _choice("SIPAS_CI_METHOD", "wilson", PROPORTION_METHODS),
+        "SIPAS_CONF_LEVEL": _level("SIPAS_CONF_LEVEL", 0.95),
+    }
+
+
+def _redis_url() -> str | None:
+    url = os.environ.get("REDIS_URL") or None
+    if url and importlib.util.find_spec("redis") is None:
+        raise ConfigError(
+            "REDIS_URL is set but the redis package is not installed: "
+            "pip install 'sipas[redis]' (or unset REDIS_URL to keep the counters in memory)"
+        )
+    return url
+
+
 def from_environment(instance_path: Path, overrides: dict | None = None) -> dict:
     """Build the Flask config mapping from environment variables.
 
@@ -62,10 +107,11 @@ def from_environment(instance_path: Path, overrides: dict | None = None) -> dict
         "SECRET_KEY": secret,
         "DATABASE_URL": database_url,
         "PORT": _int("PORT", 5000),
-        "REDIS_URL": os.environ.get("REDIS_URL") or None,
+        "REDIS_URL": _redis_url(),
         # The address printed on QR codes; phones must be able to reach it.
         "SIPAS_BASE_URL": (os.environ.get("SIPAS_BASE_URL") or "").rstrip("/"),
         "SIPAS_MIN_N": _int("SIPAS_MIN_N", 30),
+        **_method_settings(),
         "SIPAS_RETENTION_MONTHS": _int("SIPAS_RETENTION_MONTHS", 24),
         # Abuse limits (docs/security.md). Tests opt in: an app built with
         # TESTING=True leaves them off unless the test sets RATELIMIT_ENABLED.

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app, has_app_context
-from sqlalchemy import ColumnElement, Select, bindparam, func, select, true, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -105,13 +105,3 @@ def check_before_commit(s: Session, new: Stored) -> None:
         raise
     except Exception:  # flagging is best effort; the answers are what matter
         log.exception("integrity check failed for response %s", new.id)
-
-
-def flagged_condition(include_flagged: bool) -> ColumnElement[bool]:
-    """A WHERE condition: every response, or only the unflagged ones."""
-    return true() if include_flagged else Response.flagged.is_(False)
-
-
-def with_flagged(stmt: Select, include_flagged: bool) -> Select:
-    """Restrict a select over Response to unflagged responses unless asked otherwise."""
-    return stmt if include_flagged else stmt.where(Response.flagged.is_(False))

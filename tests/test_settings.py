@@ -77,3 +77,38 @@ def test_proxy_count_trusts_forwarded_address(tmp_path):
 
     assert remote_addr(0) == "10.0.0.1"
     assert remote_addr(1) == "203.0.113.9"
+
+
+def test_method_settings_come_from_the_environment(tmp_path, monkeypatch):
+    from survey.results.config import Method
+
+    monkeypatch.setenv("SIPAS_INDEX_METHOD", "mean_pct")
+    monkeypatch.setenv("SIPAS_CI_METHOD", "exact")
+    monkeypatch.setenv("SIPAS_CONF_LEVEL", "0.9")
+    app = create_app({"SECRET_KEY": "t", "DATABASE_URL": f"sqlite:///{tmp_path}/t.db", "TESTING": True})
+    with app.app_context():
+        assert Method.from_config() == Method(index="mean_pct", interval="exact", level=0.9, min_n=30)
+
+
+@pytest.mark.parametrize("name, value, message", [
+    ("SIPAS_INDEX_METHOD", "median", "SIPAS_INDEX_METHOD must be one of top2box, mean_pct"),
+    ("SIPAS_CI_METHOD", "wald", "SIPAS_CI_METHOD must be one of wilson, exact, jeffreys"),
+    ("SIPAS_CONF_LEVEL", "95", "SIPAS_CONF_LEVEL must be at least 0.5 and below 1"),
+    ("SIPAS_CONF_LEVEL", "high", "SIPAS_CONF_LEVEL must be a number"),
+])
+def test_bad_method_settings_refuse_to_start(tmp_path, monkeypatch, name, value, message):
+    monkeypatch.setenv("SECRET_KEY", "x")
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError, match=message):
+        from_environment(tmp_path)
+
+
+def test_redis_url_without_the_redis_package_says_how_to_install_it(tmp_path, monkeypatch):
+    import importlib.util
+
+    monkeypatch.setenv("SECRET_KEY", "x")
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "redis" else real(name, *a))
+    with pytest.raises(ConfigError, match=r"pip install 'sipas\[redis\]'"):
+        from_environment(tmp_path)

@@ -9,9 +9,7 @@ from survey import audit, db
 from survey.admin import bp
 from survey.admin.forms import text, visible_unit_from_form
 from survey.auth import passwords
-from survey.auth.access import (
-    current_user, require_visible_unit, roles_required, visible_unit_ids, visible_units,
-)
+from survey.auth.access import current_user, require_visible_unit, roles_required, visible_unit_ids, visible_units
 from survey.auth.nav import nav_item
 from survey.auth.operations import AccountError, create_user, set_active, set_password, update_user
 from survey.auth.queries import users

@@ -8,7 +8,8 @@ are reported by their line in the file and skipped; good rows still import.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field as dc_field
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session

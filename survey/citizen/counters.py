@@ -22,7 +22,8 @@ from sqlalchemy.orm import Session
 
 from survey.catalogue.queries import point_by_kiosk_token, point_by_token
 from survey.models import Field, Plan, Questionnaire, Service, ServicePoint, Unit
-from survey.plans.queries import definition as plan_definition, form_state
+from survey.plans.queries import definition as plan_definition
+from survey.plans.queries import form_state
 from survey.questionnaire.definition import QuestionnaireDefinition
 from survey.questionnaire.loader import shipped
 from survey.questionnaire.sync import DEFAULT, find_row

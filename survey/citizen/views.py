@@ -13,8 +13,8 @@ from survey.citizen import bp, counters, page_cache
 from survey.citizen.counters import Counter, ServiceView
 from survey.citizen.operations import record_response
 from survey.citizen.submission import Submission, parse
-from survey.questionnaire.sync import ensure_row
 from survey.i18n import select_locale
+from survey.questionnaire.sync import ensure_row
 from survey.security import csp_nonce, csrf
 
 csrf.exempt(bp)  # checked in _submit, so a stale token re-shows the answers instead of an error page

@@ -6,8 +6,21 @@ from flask import Flask
 
 def register(app: Flask) -> None:
     """Attach every command group to the app's CLI."""
-    from survey.commands import backup, database, demo, export, posters, qr, retention, serve, stats, users
-    from survey.commands import plans, report, results
+    from survey.commands import (
+        backup,
+        database,
+        demo,
+        export,
+        plans,
+        posters,
+        qr,
+        report,
+        results,
+        retention,
+        serve,
+        stats,
+        users,
+    )
 
     for module in (database, demo, qr, serve, stats, users, backup, retention, export, posters, plans, report, results):
         module.register(app)

@@ -11,12 +11,12 @@ from flask_babel import force_locale
 from sqlalchemy import select
 
 from survey import audit, db
-from survey.results.units import unit_and_descendants
 from survey.exports.contents import FORMATS
 from survey.exports.operations import describe, write_file
 from survey.models import Unit
 from survey.results.config import Method
 from survey.results.filters import Filters, Period
+from survey.results.units import unit_and_descendants
 
 export_cli = AppGroup("export", help="Export responses and indices as CSV or XLSX.")
 

@@ -1,8 +1,8 @@
 """Results routes: the dashboard, comments with tagging, and downloads."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, send_file, stream_with_context, url_for
 from flask import Response as HttpResponse
+from flask import abort, flash, redirect, render_template, request, send_file, stream_with_context, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 

@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 
 from survey.citizen.operations import already_stored
 from survey.invitations.codes import new_code
-from survey.models import Invitation, Plan, SampledDossier, Dossier
+from survey.models import Dossier, Invitation, Plan, SampledDossier
 from survey.plans.calendar import today
 
 

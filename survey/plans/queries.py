@@ -8,10 +8,10 @@ from sqlalchemy.orm import Session
 
 from survey.models import Plan
 from survey.plans.calendar import today
-from survey.results.config import Method
-from survey.results.filters import Filters, Period
 from survey.questionnaire.definition import QuestionnaireDefinition
 from survey.questionnaire.loader import shipped
+from survey.results.config import Method
+from survey.results.filters import Filters, Period
 
 # Paper forms are keyed in after the fieldwork ends; they still belong to the plan.
 PAPER_GRACE_DAYS = 45

@@ -6,9 +6,9 @@ from flask import abort, render_template, request
 from survey import charts, db
 from survey.public import bp
 from survey.public.queries import publication, unit_by_code
+from survey.questionnaire.sync import DEFAULT
 from survey.results.config import Method, definition
 from survey.results.filters import parse_period
-from survey.questionnaire.sync import DEFAULT
 
 
 @bp.get("/<unit_code>")

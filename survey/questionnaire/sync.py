@@ -37,8 +37,3 @@ def ensure_row(s: Session, definition: QuestionnaireDefinition) -> Questionnaire
 def sync_shipped(s: Session) -> list[Questionnaire]:
     """Register every shipped questionnaire version."""
     return [ensure_row(s, d) for d in shipped().values()]
-
-
-def definition_of(row: Questionnaire) -> QuestionnaireDefinition:
-    """Return the definition a stored questionnaire row refers to."""
-    return shipped()[(row.code, row.version)]

@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from survey.models import Comment, Plan, Response
-from survey.plans.progress import ServiceProgress, service_progress
 from survey.plans.calendar import today
+from survey.plans.progress import ServiceProgress, service_progress
 from survey.plans.queries import definition, results_filters, results_method
 from survey.questionnaire.definition import QuestionnaireDefinition
 from survey.reform import Correlation, ReformFigures, correlation, reform_figures

@@ -8,8 +8,8 @@ arrives with its cell keys; numpy unpacks the slots.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from datetime import date, datetime
+from functools import lru_cache
 
 import numpy as np
 from sqlalchemy import BigInteger, case, cast, func, literal, select

@@ -11,7 +11,6 @@ from datetime import datetime
 from queue import Full, Queue
 
 import orjson
-
 from sqlalchemy import Text, cast, false, func, select
 from sqlalchemy.orm import Session
 

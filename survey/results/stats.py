@@ -2,9 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Sequence
 
-import numpy as np
 import pandas as pd
 
 from analysis.sufficient import SufficientStats

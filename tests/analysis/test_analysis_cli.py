@@ -5,9 +5,9 @@ import sys
 
 import pandas as pd
 import pytest
+from conftest import ROOT, make_responses
 
 from analysis.cli import main
-from conftest import ROOT, make_responses
 
 
 def run(*args, cwd=ROOT):

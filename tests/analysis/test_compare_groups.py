@@ -2,12 +2,12 @@
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import make_responses
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import confint_proportions_2indep
 from statsmodels.stats.proportion import test_proportions_2indep as score_test
 
 from analysis import benjamini_hochberg, compare, estimate, holm
-from conftest import make_responses
 
 
 def test_differences_per_criterion_and_composite():

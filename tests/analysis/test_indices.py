@@ -2,9 +2,9 @@
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import make_responses
 
 from analysis import InputError, Scheme, estimate
-from conftest import make_responses
 
 TINY = Scheme.from_mapping({"groups": [{"code": "DV", "elements": [
     {"code": "A", "criteria": ["A1", "A2"]}, {"code": "B", "criteria": ["B1"]}]}]})

@@ -12,9 +12,9 @@ import subprocess
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import REFERENCE, ROOT
 
 from analysis import estimate
-from conftest import REFERENCE, ROOT
 
 DESIGNS = {"srs": {}, "stratified": dict(weight="weight", strata="service", fpc="population"),
            "fpc_only": dict(strata="service", fpc="population")}

@@ -1,10 +1,10 @@
 """Cronbach's alpha and Feldt's interval."""
 import numpy as np
 import pytest
+from conftest import make_responses
 from scipy import stats
 
 from analysis import Scheme, cronbach_alpha, reliability
-from conftest import make_responses
 
 ITEMS = np.array([[5, 4, 5], [4, 4, 3], [4, 5, 4], [3, 3, 2], [5, 5, 4],
                   [2, 2, 1], [4, 3, 4], [5, 5, 4], [3, 3, 3], [4, 4, 5]], dtype=float)

@@ -1,5 +1,4 @@
 """Shares of categorical answers (perceptions, channel)."""
-import numpy as np
 import pandas as pd
 import pytest
 from statsmodels.stats.proportion import proportion_confint

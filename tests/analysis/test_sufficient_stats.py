@@ -2,10 +2,11 @@
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings, strategies as st
+from conftest import make_responses
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analysis import SufficientStats, estimate, estimate_from_stats, sufficient_stats
-from conftest import make_responses
 
 NUMERIC = ["n", "n_eff", "deff", "estimate", "se", "ci_low", "ci_high"]
 ARRAYS = ["n", "answered", "satisfied", "aa", "ay", "yy"]

@@ -25,7 +25,7 @@ def test_kiosk_records_channel_and_returns_to_a_fresh_form(app, client, demo):
     html = page.get_data(as_text=True)
     # The idle timer sends the tablet back to a fresh form after 90 s.
     assert "90000" in html and f'"{url}"' in html
-    assert f'<script nonce="' in html
+    assert '<script nonce="' in html
     form = {**open_form(client, url), **full_answers(), "service": point.services[0]}
     done = client.post(url, data=form)
     assert done.status_code == 303 and done.headers["Location"].endswith(f"{url}/cam-on")

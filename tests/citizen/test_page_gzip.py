@@ -4,7 +4,8 @@ from __future__ import annotations
 import gzip
 import re
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from survey.citizen import page_cache
 from tests.citizen.helpers import full_answers, hidden_fields

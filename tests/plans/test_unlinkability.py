@@ -7,9 +7,9 @@ from sqlalchemy import Date, DateTime, inspect, select
 
 from survey import db
 from survey.db import Base
-from survey.invitations.operations import issue_for_sample
 from survey.frame.operations import import_dossiers
 from survey.frame.reader import read_table
+from survey.invitations.operations import issue_for_sample
 from survey.models import Dossier, Invitation, Plan, Response, SampledDossier
 from survey.plans import sampling
 from tests.plans.frames import frame_csv

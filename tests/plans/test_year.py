@@ -6,6 +6,7 @@ import re
 
 from docx import Document
 from openpyxl import load_workbook
+
 from survey import db
 from survey.exports.operations import xlsx_file
 from survey.invitations.queries import unused

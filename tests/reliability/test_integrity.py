@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from survey import db
-from survey.integrity import Stored, flag_twins, flagged_condition, with_flagged
+from survey.integrity import Stored, flag_twins
 from survey.models import Response
 from tests.reliability.helpers import stored, submit
 
@@ -59,19 +59,6 @@ def test_identical_answers_outside_the_window_are_not_flagged(app, client, demo)
         s = db.session()
         newest = s.scalars(select(Response).order_by(Response.id.desc())).first()
         assert len(flag_twins(s, Stored.of(newest), timedelta(minutes=5))) == 2
-
-
-def test_query_helpers_include_or_exclude_flagged(app, client, demo):
-    point = demo.points[0]
-    for base in (1, 1, 3):
-        submit(client, f"/s/{point.token}", point.services[0], base=base)
-    with app.app_context():
-        s = db.session()
-        count = select(func.count(Response.id))
-        assert s.scalar(with_flagged(count, include_flagged=True)) == 3
-        assert s.scalar(with_flagged(count, include_flagged=False)) == 1
-        assert s.scalar(count.where(flagged_condition(False))) == 1
-        assert s.scalar(count.where(flagged_condition(True))) == 3
 
 
 def test_every_stored_response_carries_the_fingerprint_of_its_answers(app, client, demo):

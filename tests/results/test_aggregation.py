@@ -12,7 +12,7 @@ from survey import db
 from survey.results import queries
 from survey.results.config import Method
 from survey.results.filters import Filters, Period
-from tests.results.seed import CRITERIA, Q
+from tests.results.seed import Q
 
 SCHEME = analysis.Scheme.from_mapping(Q.scheme_mapping())
 COLS = ["level", "code", "n", "estimate", "ci_low", "ci_high", "low_n"]

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import re
 
-import analysis
 import pytest
 
+import analysis
 from survey.charts import pct
 from tests.results.seed import Q
 from tests.staff.conftest import login, make_user

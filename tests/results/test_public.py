@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import analysis
-
 from survey.charts import pct
 from tests.results.seed import COMMENTS, Q
 

@@ -7,7 +7,8 @@ from decimal import Decimal
 from xml.etree import ElementTree
 
 import openpyxl
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from survey.exports.writer import Table, write_xlsx
 from survey.exports.xlsx import MAX_CELL_TEXT, write_workbook

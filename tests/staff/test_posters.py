@@ -10,7 +10,6 @@ from sqlalchemy import select
 
 from survey import db
 from survey.models import Service
-
 from tests.staff.conftest import login
 
 
