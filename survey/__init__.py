@@ -47,26 +47,20 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    """Mount each feature: the citizen form first, then staff-facing parts."""
-    from survey.admin import bp as admin_bp
-    from survey.admin.posters import bp as posters_bp
-    from survey.auth import bp as auth_bp
-    from survey.citizen import bp as citizen_bp
-    from survey.dashboard import bp as dashboard_bp
-    from survey.invitations.views import bp as invitations_bp
-    from survey.paper.views import bp as paper_bp
-    from survey.plans.views import bp as plans_bp
-    from survey.public import bp as public_bp
+    """Mount each feature: the citizen form first, then staff-facing parts.
 
-    app.register_blueprint(citizen_bp)
-    app.register_blueprint(invitations_bp)
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(admin_bp)
-    app.register_blueprint(posters_bp)
-    app.register_blueprint(dashboard_bp)
-    app.register_blueprint(public_bp)
-    app.register_blueprint(plans_bp)
-    app.register_blueprint(paper_bp)
+    One pattern for every feature: its package defines the blueprint, its
+    `views` module attaches the routes (importing the blueprint, never the
+    other way round), and this is the one place that imports both.
+    """
+    from importlib import import_module
+
+    from survey import admin, auth, citizen, dashboard, invitations, paper, plans, public
+
+    for feature in (citizen, invitations, auth, admin, dashboard, public, plans, paper):
+        import_module(f"{feature.__name__}.views")
+        app.register_blueprint(feature.bp)
+    app.register_blueprint(admin.posters_bp)
 
 
 def register_commands(app: Flask) -> None:

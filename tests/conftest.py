@@ -65,10 +65,6 @@ def database_url(tmp_path, pg_url):
 @pytest.fixture
 def app(database_url, tmp_path):
     """The application on a fresh database."""
-    from survey.citizen import counters, page_cache
-
-    counters.clear()  # per-process caches must not carry one test's catalogue into the next
-    page_cache.clear()
     app = create_app({
         "TESTING": True,
         "SECRET_KEY": "test-secret",

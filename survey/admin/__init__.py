@@ -6,5 +6,5 @@ counters and accounts are scoped to the units the administrator can see.
 from flask import Blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/staff/admin")
-
-from survey.admin import audit_log, catalogue, counters, imports, users  # noqa: E402,F401
+# QR posters and images are printed by analysts too, so they sit outside /staff/admin.
+posters_bp = Blueprint("posters", __name__, url_prefix="/staff/posters")

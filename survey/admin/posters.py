@@ -1,17 +1,16 @@
 """QR posters and images for printing: analysts and administrators of the counters' units."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Response, abort, render_template, request
 from flask_babel import lazy_gettext as _l
 
 from survey import audit, db, posters, qr
+from survey.admin import posters_bp as bp
 from survey.admin.counters import visible_point
 from survey.auth.access import current_user, roles_required, visible_unit_ids
 from survey.auth.nav import nav_item
 from survey.catalogue.queries import points_of_units
 from survey.links import survey_url
-
-bp = Blueprint("posters", __name__, url_prefix="/staff/posters")
 
 KINDS = {"counters": (posters.counter_sheets, posters.counter_posters),
          "services": (posters.service_sheets, posters.service_cards)}

@@ -43,5 +43,3 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["staff_nav"] = staff_nav
     app.jinja_env.globals["role_names"] = ROLE_NAMES
 
-
-from survey.auth import views  # noqa: E402,F401  (routes attach to bp)

@@ -1,10 +1,13 @@
 """Reads from the catalogue."""
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from survey.models import Field, Service, ServicePoint, Unit
+from survey.models.catalogue import service_point_service
 
 
 def point_by_token(s: Session, token: str) -> ServicePoint | None:
@@ -19,6 +22,33 @@ def point_by_kiosk_token(s: Session, token: str) -> ServicePoint | None:
     if not token or len(token) > 43:
         return None
     return s.scalar(select(ServicePoint).where(ServicePoint.kiosk_token == token))
+
+
+class Target(NamedTuple):
+    """Where a submission is stored: read from the database when it arrives."""
+
+    point_id: int | None
+    unit_id: int
+    service_id: int
+
+
+def live_target(s: Session, kind: str, token: str, service_code: str) -> Target | None:
+    """Return the counter and service a submission to this token goes to, or None.
+
+    One query on the unique token index: None when the token was revoked
+    (or the tablet unregistered) or the counter no longer offers the service,
+    whatever a worker's snapshot still says.
+    """
+    if not token or len(token) > 43:
+        return None
+    column = ServicePoint.token if kind == "qr" else ServicePoint.kiosk_token
+    row = s.execute(
+        select(ServicePoint.id, ServicePoint.unit_id, Service.id)
+        .join(service_point_service, service_point_service.c.service_point_id == ServicePoint.id)
+        .join(Service, Service.id == service_point_service.c.service_id)
+        .where(column == token, Service.code == service_code)
+    ).first()
+    return Target(*row) if row else None
 
 
 def service_points(s: Session, unit: Unit | None = None) -> list[ServicePoint]:

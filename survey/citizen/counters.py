@@ -1,13 +1,15 @@
-"""What the citizen form needs to know about a counter, cached per worker process.
+"""What the citizen form needs to know about a counter, cached per app and worker.
 
 Each form GET and POST used to read the counter, its unit, its services, the
 unit's plans and the questionnaire row: five ORM queries that cost more than
 the rest of the request together (see BENCHMARKS.md). The form only needs a
-small, read-only snapshot of them, so a worker keeps one per token for
-SIPAS_FORM_CACHE_SECONDS (10 s by default). A catalogue or plan change
-committed in this process clears the snapshots at once; other workers and
-hosts see it within that many seconds. Unknown tokens are never cached, so
-random tokens cannot fill the memory.
+small, read-only snapshot of them, so each app (in ``app.extensions``) keeps
+one per token for SIPAS_FORM_CACHE_SECONDS (10 s by default). A catalogue or
+plan change committed through that app's sessions clears its snapshots at
+once; other workers and hosts see it within that many seconds. That delay is
+for pages only: a submission checks the token and the service against the
+database before storing (survey.catalogue.queries.live_target). Unknown
+tokens are never cached, so random tokens cannot fill the memory.
 """
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from flask import current_app
+from flask import Flask, current_app
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -31,6 +33,7 @@ from survey.questionnaire.sync import DEFAULT, find_row
 MAX_ENTRIES = 4096  # counters per worker; a city has a few hundred
 _WATCHED = (Unit, Field, Service, ServicePoint, Plan, Questionnaire)
 _CHANGED = "sipas.catalogue_changed"
+EXTENSION = "sipas.counters"
 
 
 @dataclass(frozen=True)
@@ -79,10 +82,6 @@ class Counter:
         return next((v for v in self.services if v.code == code), None)
 
 
-_entries: dict[tuple[str, str], tuple[float, Counter]] = {}
-_lock = threading.Lock()
-
-
 def _snapshot(s: Session, point: ServicePoint) -> Counter:
     accepting, plan = form_state(s, point.unit_id)
     q = plan_definition(plan) if plan is not None else shipped()[DEFAULT]
@@ -95,55 +94,87 @@ def _snapshot(s: Session, point: ServicePoint) -> Counter:
     )
 
 
+class CounterCache:
+    """One app's snapshots, by (kind, token); kept in ``app.extensions``."""
+
+    def __init__(self) -> None:
+        self._entries: dict[tuple[str, str], tuple[float, Counter]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, session: Callable[[], Session], kind: str, token: str, ttl: float) -> Counter | None:
+        key = (kind, token)
+        now = time.monotonic()
+        hit = self._entries.get(key)
+        if hit is not None and hit[0] > now:
+            return hit[1]
+        s = session()
+        point = (point_by_token if kind == "qr" else point_by_kiosk_token)(s, token)
+        if point is None:
+            self.forget(kind, token)
+            return None
+        counter = _snapshot(s, point)
+        with self._lock:
+            if len(self._entries) >= MAX_ENTRIES:
+                self._entries.clear()  # rare (thousands of counters): start over rather than track age
+            if ttl > 0:
+                self._entries[key] = (now + ttl, counter)
+        return counter
+
+    def forget(self, kind: str, token: str) -> None:
+        with self._lock:
+            self._entries.pop((kind, token), None)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+    def tokens(self) -> set[tuple[str, str]]:
+        return set(self._entries)
+
+
 def lookup(session: Callable[[], Session], kind: str, token: str) -> Counter | None:
-    """Return the counter of a QR (`kind` "qr") or tablet ("kiosk") token, or None.
+    """Return the current app's snapshot of a QR (`kind` "qr") or tablet ("kiosk") token, or None.
 
-    `session` is called only on a miss: a hit opens no database session at all.
+    `session` is called only on a miss: a hit opens no database session at
+    all. A snapshot may be SIPAS_FORM_CACHE_SECONDS old, so it serves pages;
+    a submission confirms the counter with `survey.catalogue.queries.live_target`.
     """
-    key = (kind, token)
-    now = time.monotonic()
-    hit = _entries.get(key)
-    if hit is not None and hit[0] > now:
-        return hit[1]
-    s = session()
-    point = (point_by_token if kind == "qr" else point_by_kiosk_token)(s, token)
-    if point is None:
-        return None
-    counter = _snapshot(s, point)
-    ttl = current_app.config["SIPAS_FORM_CACHE_SECONDS"]
-    with _lock:
-        if len(_entries) >= MAX_ENTRIES:
-            _entries.clear()  # rare (thousands of counters): start over rather than track age
-        if ttl > 0:
-            _entries[key] = (now + ttl, counter)
-    return counter
+    return cache().get(session, kind, token, current_app.config["SIPAS_FORM_CACHE_SECONDS"])
 
 
-def clear() -> None:
-    """Forget every snapshot (after a catalogue or plan change, and in tests)."""
-    with _lock:
-        _entries.clear()
+def forget(kind: str, token: str) -> None:
+    """Drop one snapshot (a submission found it stale)."""
+    cache().forget(kind, token)
 
 
-@event.listens_for(Session, "after_flush")
-def _note_changes(session: Session, _context) -> None:
-    if any(isinstance(obj, _WATCHED) for obj in (*session.new, *session.dirty, *session.deleted)):
-        session.info[_CHANGED] = True
+def cache(app: Flask | None = None) -> CounterCache:
+    return (app or current_app).extensions[EXTENSION]
 
 
-@event.listens_for(Session, "after_commit")
-def _clear_after_commit(session: Session) -> None:
-    if session.info.pop(_CHANGED, False):
-        clear()
+def init_app(app: Flask) -> None:
+    """Give the app its own snapshots, cleared by changes committed through its sessions."""
+    snapshots = app.extensions[EXTENSION] = CounterCache()
+    factory = app.extensions["sipas.sessionmaker"]
 
+    def note_changes(session: Session, _context) -> None:
+        if any(isinstance(obj, _WATCHED) for obj in (*session.new, *session.dirty, *session.deleted)):
+            session.info[_CHANGED] = True
 
-@event.listens_for(Session, "after_rollback")
-def _forget_after_rollback(session: Session) -> None:
-    session.info.pop(_CHANGED, None)
+    def clear_after_commit(session: Session) -> None:
+        if session.info.pop(_CHANGED, False):
+            snapshots.clear()
 
+    def forget_after_rollback(session: Session) -> None:
+        session.info.pop(_CHANGED, None)
 
-@event.listens_for(Session, "do_orm_execute")
-def _note_bulk(state) -> None:
-    # update()/delete() statements bypass the flush; they clear the snapshots too.
-    if (state.is_update or state.is_delete) and any(m.class_ in _WATCHED for m in state.all_mappers):
-        state.session.info[_CHANGED] = True
+    def note_bulk(state) -> None:
+        # update()/delete() statements bypass the flush; they clear the snapshots too.
+        if (state.is_update or state.is_delete) and any(m.class_ in _WATCHED for m in state.all_mappers):
+            state.session.info[_CHANGED] = True
+
+    # On this app's session factory only: another app in the process (tests,
+    # a CLI beside a server) keeps its own snapshots and its own listeners.
+    event.listen(factory, "after_flush", note_changes)
+    event.listen(factory, "after_commit", clear_after_commit)
+    event.listen(factory, "after_rollback", forget_after_rollback)
+    event.listen(factory, "do_orm_execute", note_bulk)

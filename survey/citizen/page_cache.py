@@ -24,7 +24,10 @@ import zlib
 from dataclasses import dataclass
 from typing import Callable, Hashable
 
-MAX_PAGES = 256  # per worker process: a few counters × services × 2 languages
+from flask import Flask, current_app
+
+MAX_PAGES = 256  # per app and worker: a few counters × services × 2 languages
+EXTENSION = "sipas.pages"
 
 # Random per process, alphanumeric so HTML escaping leaves them intact.
 CSRF = "csrf" + secrets.token_hex(12)
@@ -62,20 +65,31 @@ class Blank:
         return cls(pieces, encoded, tuple(_deflate(b) for b in encoded))
 
 
-_pages: dict[Hashable, Blank] = {}  # insertion order: the oldest page goes first
-_lock = threading.Lock()
+class PageCache:
+    """One app's rendered pages; kept in ``app.extensions``."""
+
+    def __init__(self) -> None:
+        self._pages: dict[Hashable, Blank] = {}  # insertion order: the oldest page goes first
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, render: Callable[[], str]) -> Blank:
+        page = self._pages.get(key)
+        if page is None:
+            page = Blank.of(render())
+            with self._lock:
+                self._pages[key] = page
+                if len(self._pages) > MAX_PAGES:
+                    del self._pages[next(iter(self._pages))]
+        return page
+
+
+def init_app(app: Flask) -> None:
+    app.extensions[EXTENSION] = PageCache()
 
 
 def blank_page(key: Hashable, render: Callable[[], str]) -> Blank:
-    """Return the cached page for `key`, rendering (with placeholders) on a miss."""
-    page = _pages.get(key)
-    if page is None:
-        page = Blank.of(render())
-        with _lock:
-            _pages[key] = page
-            if len(_pages) > MAX_PAGES:
-                del _pages[next(iter(_pages))]
-    return page
+    """Return the current app's page for `key`, rendering (with placeholders) on a miss."""
+    return current_app.extensions[EXTENSION].get(key, render)
 
 
 def _values(csrf_token: str, submission_key: str, nonce: str) -> dict[str, str]:
@@ -105,9 +119,3 @@ def fill_gzip(page: Blank, csrf_token: str, submission_key: str, nonce: str) -> 
     out.append(_FINAL_BLOCK)
     out.append(struct.pack("<II", crc, size & 0xFFFFFFFF))
     return b"".join(out)
-
-
-def clear() -> None:
-    """Forget every cached page (tests)."""
-    with _lock:
-        _pages.clear()

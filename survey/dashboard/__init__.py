@@ -12,5 +12,3 @@ def _install_search(state) -> None:
 
     install_sqlite_fold(state.app.extensions["sipas.engine"])
 
-
-from survey.dashboard import views  # noqa: E402,F401  (routes attach to bp)

@@ -1,20 +1,20 @@
 """Public routes: /m/<code> opens the form for the invitation's service; /m to type a code."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from survey import db
-from survey.citizen import views as citizen
+from survey.catalogue.queries import Target
+from survey.citizen import flow
 from survey.citizen.counters import Counter, ServiceView, UnitView
 from survey.citizen.operations import already_stored
+from survey.invitations import bp
 from survey.invitations.codes import normalise
 from survey.invitations.operations import claim
 from survey.invitations.queries import find, refusal
 from survey.models import Plan
 from survey.security import csrf
-
-bp = Blueprint("invitations", __name__)
 
 
 def _refused(reason: str):
@@ -59,9 +59,12 @@ def form(code: str):
                     questionnaire_key=(plan.questionnaire_code, plan.questionnaire_version),
                     questionnaire_id=None)
     if request.method == "POST":
-        return citizen._submit(
+        # The code is claimed in the storing transaction; the ids come from
+        # the invitation row read in this request, never from a snapshot.
+        target = Target(None, plan.unit_id, invitation.service_id)
+        return flow.submit(
             point, service, "invitation",
-            claim=lambda sess, key: claim(sess, clean, key),
-            refused=lambda: _refused(_("Mã khảo sát này đã được sử dụng. Mỗi mã chỉ dùng được một lần.")),
+            confirm=lambda sess, sub: target if claim(sess, clean, sub.submission_key) else None,
+            refused=lambda sub: _refused(_("Mã khảo sát này đã được sử dụng. Mỗi mã chỉ dùng được một lần.")),
         )
-    return citizen._render(point, service, None)
+    return flow.show(point, service)

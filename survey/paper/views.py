@@ -3,17 +3,15 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 
 from survey import db
 from survey.auth.access import current_user, roles_required
 from survey.models import PaperForm, Plan
-from survey.paper import keying
+from survey.paper import bp, keying
 from survey.paper.operations import KeyingError, conflicts, key_in, resolve
 from survey.plans.lookup import plan_or_404
 from survey.plans.queries import definition
-
-bp = Blueprint("paper", __name__, url_prefix="/staff/plans/<int:plan_id>/paper")
 
 
 def _services(plan: Plan) -> list:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import io
 
-from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+from flask import flash, redirect, render_template, request, send_file, url_for
 from flask_babel import lazy_gettext as _l
 
 from survey import audit, db
@@ -16,7 +16,7 @@ from survey.invitations.operations import issue, issue_for_sample
 from survey.invitations.queries import unused
 from survey.invitations.slips import slips_pdf
 from survey.links import base_url
-from survey.plans import sampling
+from survey.plans import bp, sampling
 from survey.plans.forms import settings_from
 from survey.plans.lookup import plan_or_404
 from survey.plans.operations import PlanError, save_plan, set_services
@@ -25,7 +25,6 @@ from survey.questionnaire.loader import shipped
 from survey.report.data import gather
 from survey.report.document import build
 
-bp = Blueprint("plans", __name__, url_prefix="/staff/plans")
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 

@@ -4,5 +4,3 @@ from __future__ import annotations
 from flask import Blueprint
 
 bp = Blueprint("public", __name__, url_prefix="/cong-khai")
-
-from survey.public import views  # noqa: E402,F401  (routes attach to bp)

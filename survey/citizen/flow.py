@@ -1,0 +1,100 @@
+"""The citizen form as one flow: show it, take a submission, say it is closed.
+
+Every way in (a counter's QR, a counter tablet, an invitation code) opens
+the same form through these functions. The entry point passes `confirm`,
+which reads from the database, when the submission arrives, where it is
+stored: a counter's snapshot may be seconds old (survey/citizen/counters.py),
+so it shows pages but never decides what is written.
+"""
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+
+from flask import current_app, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
+from sqlalchemy.orm import Session
+from wtforms.validators import ValidationError
+
+from survey import db
+from survey.catalogue.queries import Target
+from survey.citizen import page_cache
+from survey.citizen.counters import Counter, ServiceView
+from survey.citizen.operations import record_response
+from survey.citizen.submission import Submission, parse
+from survey.i18n import select_locale
+from survey.questionnaire.sync import ensure_row
+from survey.security import csp_nonce
+
+Confirm = Callable[[Session, Submission], Target | None]
+
+
+def closed():
+    """The 'survey closed' page: 200 for a look at the poster, 410 tells a POST nothing was stored."""
+    return render_template("citizen/closed.html"), 410 if request.method == "POST" else 200
+
+
+def show(counter: Counter, preset: ServiceView | None, sub: Submission | None = None,
+         kiosk_token: str | None = None, status: int = 200):
+    """Render the form: blank from the page cache, or with the citizen's answers and errors."""
+    q = counter.questionnaire
+    context = dict(q=q, point=counter, preset=preset, services=counter.services,
+                   kiosk_token=kiosk_token,
+                   kiosk_idle=current_app.config["SIPAS_KIOSK_IDLE_SECONDS"])
+    if sub is not None:  # a form with the citizen's answers and errors: never cached
+        key = sub.submission_key or uuid.uuid4().hex
+        return render_template("citizen/form.html", sub=sub, submission_key=key, **context), status
+    # The snapshot holds everything else the page shows (names, services).
+    cache_key = (counter, preset.code if preset else None, kiosk_token, select_locale())
+    blank = page_cache.blank_page(cache_key, lambda: render_template(
+        "citizen/form.html", sub=Submission(), submission_key=page_cache.KEY,
+        csrf_token=lambda: page_cache.CSRF, csp_nonce=lambda: page_cache.NONCE, **context))
+    secrets = (generate_csrf(), uuid.uuid4().hex, csp_nonce())
+    if request.accept_encodings.quality("gzip") > 0:  # every phone browser
+        response = current_app.response_class(page_cache.fill_gzip(blank, *secrets), status,
+                                               mimetype="text/html")
+        response.headers["Content-Encoding"] = "gzip"
+    else:
+        response = make_response(page_cache.fill(blank, *secrets), status)
+    response.vary.add("Accept-Encoding")
+    return response
+
+
+def submit(counter: Counter, preset: ServiceView | None, channel: str, confirm: Confirm,
+           refused: Callable[[Submission], object], kiosk_token: str | None = None):
+    """Validate the posted form against `counter`, then store it where `confirm` says.
+
+    `confirm(session, submission)` runs in the storing transaction and
+    returns the target (counter, unit, service ids read from the database),
+    or None: then nothing is stored and `refused(submission)` answers.
+    """
+    q = counter.questionnaire
+    sub = parse(request.form, q, {v.code for v in counter.services}, preset.code if preset else None)
+    try:
+        validate_csrf(request.form.get("csrf_token"))
+    except (ValidationError, CSRFError):
+        sub.errors["_form"] = _("Phiên làm việc đã hết hạn. Các câu trả lời vẫn được giữ, vui lòng bấm Gửi lại.")
+    if not sub.ok:
+        return show(counter, preset, sub, kiosk_token, status=400)
+    thanks = url_for("citizen.kiosk_thanks", kiosk_token=kiosk_token) if kiosk_token else url_for("citizen.thanks")
+    if sub.honeypot:
+        # A bot filled the hidden field: look successful, store nothing.
+        return redirect(thanks, code=303)
+    s = db.session()
+    target = confirm(s, sub)
+    if target is None:
+        s.rollback()
+        return refused(sub)
+    record_response(
+        s,
+        questionnaire_id=counter.questionnaire_id or ensure_row(s, q).id,
+        point_id=target.point_id,
+        unit_id=target.unit_id,
+        service_id=target.service_id,
+        channel=channel,
+        answers=sub.answers,
+        comment=sub.comment,
+        submission_key=sub.submission_key,
+    )
+    return redirect(thanks, code=303)
