@@ -27,7 +27,8 @@ from survey.i18n import select_locale
 from survey.questionnaire.sync import ensure_row
 from survey.security import csp_nonce
 
-Confirm = Callable[[Session, Submission], Target | None]
+# (session, service code, submission key) -> where to store, or None to refuse
+Confirm = Callable[[Session, str, str], Target | None]
 
 
 def closed():
@@ -65,7 +66,7 @@ def submit(counter: Counter, preset: ServiceView | None, channel: str, confirm: 
            refused: Callable[[Submission], object], kiosk_token: str | None = None):
     """Validate the posted form against `counter`, then store it where `confirm` says.
 
-    `confirm(session, submission)` runs in the storing transaction and
+    `confirm(session, service code, submission key)` runs in the storing transaction and
     returns the target (counter, unit, service ids read from the database),
     or None: then nothing is stored and `refused(submission)` answers.
     """
@@ -75,14 +76,15 @@ def submit(counter: Counter, preset: ServiceView | None, channel: str, confirm: 
         validate_csrf(request.form.get("csrf_token"))
     except (ValidationError, CSRFError):
         sub.errors["_form"] = _("Phiên làm việc đã hết hạn. Các câu trả lời vẫn được giữ, vui lòng bấm Gửi lại.")
-    if not sub.ok:
+    key, service_code = sub.submission_key, sub.service_code
+    if not sub.ok or key is None or service_code is None:  # a valid form has both
         return show(counter, preset, sub, kiosk_token, status=400)
     thanks = url_for("citizen.kiosk_thanks", kiosk_token=kiosk_token) if kiosk_token else url_for("citizen.thanks")
     if sub.honeypot:
         # A bot filled the hidden field: look successful, store nothing.
         return redirect(thanks, code=303)
     s = db.session()
-    target = confirm(s, sub)
+    target = confirm(s, service_code, key)
     if target is None:
         s.rollback()
         return refused(sub)
@@ -95,6 +97,6 @@ def submit(counter: Counter, preset: ServiceView | None, channel: str, confirm: 
         channel=channel,
         answers=sub.answers,
         comment=sub.comment,
-        submission_key=sub.submission_key,
+        submission_key=key,
     )
     return redirect(thanks, code=303)

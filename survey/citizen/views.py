@@ -24,7 +24,7 @@ def _preset(counter: Counter, service_code: str | None) -> ServiceView | None:
 
 
 def _confirm(kind: str, token: str) -> flow.Confirm:
-    return lambda s, sub: live_target(s, kind, token, sub.service_code)
+    return lambda s, service_code, _key: live_target(s, kind, token, service_code)
 
 
 def _refused(kind: str, token: str, kiosk_token: str | None = None):

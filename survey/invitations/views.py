@@ -17,7 +17,7 @@ from survey.models import Plan
 from survey.security import csrf
 
 
-def _refused(reason: str):
+def _refused(reason: str | None):
     return render_template("citizen/invitation_refused.html", reason=reason), 410
 
 
@@ -48,9 +48,11 @@ def form(code: str):
     if reason and request.method == "POST" and already_stored(s, request.form.get("submission_key", "")):
         # A double tap or retry of the submission that used the code: it was stored.
         return redirect(url_for("citizen.thanks"), code=303)
-    if reason:
+    if reason or invitation is None:
         return _refused(reason)
     plan = s.get(Plan, invitation.plan_id)
+    if plan is None:  # the plan was deleted with its codes (cascade) meanwhile
+        abort(404)
     service = ServiceView(invitation.service.id, invitation.service.code, invitation.service.name)
     # A stand-in for a counter: the invitation belongs to no service point,
     # and its plan's questionnaire applies, as on the counter form.
@@ -64,7 +66,7 @@ def form(code: str):
         target = Target(None, plan.unit_id, invitation.service_id)
         return flow.submit(
             point, service, "invitation",
-            confirm=lambda sess, sub: target if claim(sess, clean, sub.submission_key) else None,
+            confirm=lambda sess, _service, key: target if claim(sess, clean, key) else None,
             refused=lambda sub: _refused(_("Mã khảo sát này đã được sử dụng. Mỗi mã chỉ dùng được một lần.")),
         )
     return flow.show(point, service)
