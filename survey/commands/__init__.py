@@ -8,6 +8,8 @@ def register(app: Flask) -> None:
     """Attach every command group to the app's CLI."""
     from survey.commands import (
         backup,
+        catalogue,
+        counters,
         database,
         demo,
         export,
@@ -19,8 +21,10 @@ def register(app: Flask) -> None:
         retention,
         serve,
         stats,
+        units,
         users,
     )
 
-    for module in (database, demo, qr, serve, stats, users, backup, retention, export, posters, plans, report, results):
+    for module in (database, demo, qr, serve, stats, users, backup, retention, export, posters, plans, report, results,
+                   units, catalogue, counters):
         module.register(app)

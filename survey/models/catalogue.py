@@ -10,7 +10,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from survey.db import Base
 from survey.models.types import UTCDateTime, utcnow
 
-UNIT_KINDS = ("city", "commune", "ward")
+# Top level: a province (tỉnh) or centrally-run city (thành phố); below it a
+# commune (xã), ward (phường) or special zone (đặc khu), as in the 2025 reform.
+UNIT_KINDS = ("province", "city", "commune", "ward", "special")
 
 
 def new_token() -> str:

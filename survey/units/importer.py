@@ -1,0 +1,88 @@
+"""Write the official list of administrative units: all rows or none.
+
+Units are keyed by their official code, so importing the list again updates
+names, kinds and parents instead of adding duplicates. Every row is checked
+(``rows.parse``, then the parents against the database) before anything is
+written; if one row is refused the caller rolls back and nothing changes.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from survey.catalogue import operations as ops
+from survey.models import Unit
+from survey.units import rows as unit_rows
+from survey.units.rows import TOP_LEVEL, UnitRow
+
+
+@dataclass
+class UnitImportReport:
+    """Units created, updated and unchanged (parents named in the rows included), or the refused lines."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[tuple[int, str]] = field(default_factory=list)
+
+
+def _parents(s: Session, rows: list[UnitRow], errors: list[tuple[int, str]]) -> dict[str, tuple[str, str]]:
+    """Return code -> (name, kind) of every top-level unit the rows need, from the file or the database."""
+    wanted: dict[str, tuple[str, str]] = {r.code: (r.name, r.kind) for r in rows if r.kind in TOP_LEVEL}
+    for row in rows:
+        if row.parent_code is None:
+            continue
+        stored = s.scalar(select(Unit).where(Unit.code == row.parent_code))
+        if stored is not None and stored.parent_id is not None and row.parent_code not in wanted:
+            errors.append((row.line, f"Mã {row.parent_code} là một xã/phường, không phải tỉnh/thành phố."))
+            continue
+        given = wanted.get(row.parent_code)
+        if row.parent_name is not None:
+            if given is not None and given[0] != row.parent_name:
+                errors.append((row.line, f"Mã {row.parent_code} mang tên {row.parent_name!r}, "
+                                         f"trong tệp ghi {given[0]!r}."))
+            else:
+                wanted.setdefault(row.parent_code, (row.parent_name, row.parent_kind or "province"))
+        elif given is None:
+            if stored is None:
+                errors.append((row.line, f"Không có tỉnh/thành phố mã {row.parent_code}: "
+                                         "thêm cột tên tỉnh/thành phố hoặc một dòng cho nó."))
+                continue
+            wanted[row.parent_code] = (stored.name, stored.kind)
+    return wanted
+
+
+def _upsert(s: Session, report: UnitImportReport, code: str, name: str, kind: str, parent: Unit | None) -> Unit:
+    before = s.scalar(select(Unit).where(Unit.code == code))
+    state = (before.name, before.kind, before.parent_id) if before else None
+    unit = ops.upsert_unit(s, code, name, kind, parent)
+    if state is None:
+        report.created += 1
+    elif state == (unit.name, unit.kind, unit.parent_id):
+        report.unchanged += 1
+    else:
+        report.updated += 1
+    return unit
+
+
+def import_units(s: Session, headers: list[str], table: list[list[str]]) -> UnitImportReport:
+    """Check every row, then upsert them all (flush only; the caller commits or, on errors, rolls back).
+
+    Raises ValueError when the table lacks a code or name column.
+    """
+    parsed = unit_rows.parse(headers, table)
+    report = UnitImportReport(errors=parsed.errors)
+    parents = _parents(s, parsed.rows, report.errors)
+    clash = [(r.line, f"Mã {r.code} đã là mã của một tỉnh/thành phố trong tệp.")
+             for r in parsed.rows if r.kind not in TOP_LEVEL and r.code in parents]
+    report.errors.extend(clash)
+    if report.errors:
+        report.errors.sort()
+        return report
+    top = {code: _upsert(s, report, code, name, kind, None) for code, (name, kind) in parents.items()}
+    for row in parsed.rows:
+        if row.parent_code is not None:
+            _upsert(s, report, row.code, row.name, row.kind, top[row.parent_code])
+    return report
