@@ -9,9 +9,9 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from survey import audit, db
-from survey.frame.reader import FrameFileError, read_table
 from survey.models import Unit
 from survey.units.importer import import_units
+from survey.uploads import UploadError, read_table
 
 units_cli = AppGroup("units", help="Administrative units (provinces, cities, communes, wards, special zones).")
 
@@ -22,7 +22,7 @@ def import_command(file: Path) -> None:
     """Import units from the official list (CSV or XLSX); all rows or none."""
     try:
         headers, rows = read_table(file.name, file.read_bytes())
-    except FrameFileError as exc:
+    except UploadError as exc:
         raise click.ClickException(str(exc)) from exc
     s = db.session()
     try:
