@@ -1,13 +1,18 @@
 """Turn an overview into what the dashboard template draws: charts and table rows."""
 from __future__ import annotations
 
+from typing import Mapping
+
 import pandas as pd
+from flask import url_for
 from flask_babel import gettext as _
 
 from survey.charts import Point, interval_bars, trend
 from survey.results.config import definition
 from survey.results.filters import Filters, Period
+from survey.results.forms import Form, FormChoice, definitions
 from survey.results.overview import Overview
+from survey.results.wording import method_lines
 
 
 def points(table, label) -> list[Point]:
@@ -26,11 +31,25 @@ def months_of(period: Period | None, present: list[str]) -> list[str]:
     return out
 
 
+def form_links(choice: FormChoice, args: Mapping[str, str], endpoint: str) -> list[tuple[Form, str]]:
+    """Each form of the selection with the link that shows it, the other filters kept."""
+    kept = {k: v for k, v in args.items() if k not in ("bang_hoi", "trang")}
+    return [(fm, url_for(endpoint, **kept, bang_hoi=fm.key)) for fm in choice.forms]
+
+
+def item_names(f: Filters) -> dict[str, str]:
+    """Vietnamese names of the form's index codes; the newest version's wording wins."""
+    names = {"SIPAS": "SIPAS"}
+    for q in reversed(definitions(f.questionnaires)):  # oldest first, so newer wording overwrites
+        names |= {g.code: g.title.vi for g in q.groups} | {e.code: e.title.vi for e in q.elements}
+        names |= {c.code: c.text.vi for c in q.criteria} | {e.code: e.text.vi for e in q.expectations}
+    return names
+
+
 def dashboard_page(o: Overview, f: Filters) -> dict:
     """Template variables of the dashboard."""
     q = definition(f.questionnaire)
-    names = {e.code: e.title.vi for e in q.elements} | {"SIPAS": "SIPAS"}
-    names |= {c.code: c.text.vi for c in q.criteria} | {e.code: e.text.vi for e in q.expectations}
+    names = item_names(f)
     note = _("* ít hơn %(n)s phiếu: ước lượng chưa tin cậy", n=o.method.min_n)
     headline = pd.concat([o.level("overall"), o.level("element")])  # SIPAS first, then elements
     by_month = {r.month: r for r in o.months.itertuples(index=False)}
@@ -51,4 +70,5 @@ def dashboard_page(o: Overview, f: Filters) -> dict:
         "expectations": o.expectations_ranked(),
         "service_rows": pivot,
         "elements": [e.code for e in q.elements],
+        "method_lines": method_lines(o.method),
     }

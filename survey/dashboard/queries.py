@@ -64,3 +64,27 @@ def comment_unit(s: Session, response_id: int) -> int | None:
     """The unit a comment belongs to (for the scope check before tagging)."""
     return s.scalar(select(Response.unit_id).join(Comment, Comment.response_id == Response.id)
                     .where(Response.id == response_id))
+
+
+@dataclass(frozen=True)
+class FlaggedRow:
+    response_id: int
+    submitted: datetime  # Vietnam local time
+    service: str
+    point: str | None
+    channel: str
+    reason: str | None
+
+
+def flagged(s: Session, f: Filters, page: int) -> tuple[list[FlaggedRow], int]:
+    """One page of the selection's flagged responses (newest first) with their reasons, and the count."""
+    where = [*scope(f.narrowed(include_flagged=True)), Response.flagged.is_(True)]
+    total = s.scalar(select(func.count()).select_from(Response).where(*where))
+    rows = s.execute(
+        select(Response.id, Response.submitted_at, Service.code + " " + Service.name, ServicePoint.name,
+               Response.channel, Response.flag_reason)
+        .join(Service, Service.id == Response.service_id)
+        .outerjoin(ServicePoint, ServicePoint.id == Response.service_point_id)
+        .where(*where).order_by(Response.submitted_at.desc(), Response.id.desc())
+        .limit(PAGE_SIZE).offset((max(page, 1) - 1) * PAGE_SIZE)).all()
+    return [FlaggedRow(r[0], r[1].astimezone(LOCAL), r[2], r[3], r[4], r[5]) for r in rows], total

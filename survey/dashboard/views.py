@@ -11,25 +11,37 @@ from survey.auth.access import current_user, require_visible_unit, roles_require
 from survey.auth.nav import nav_item
 from survey.dashboard import bp, queries
 from survey.dashboard.operations import tag_comment
-from survey.dashboard.present import dashboard_page
+from survey.dashboard.present import dashboard_page, form_links
 from survey.exports.contents import FORMATS, KINDS
 from survey.exports.operations import csv_stream, describe, xlsx_file
 from survey.results.config import Method, definition
+from survey.results import forms
 from survey.results.filters import parse_filters
 from survey.results.overview import overview
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def args_with(**changes) -> dict:
+    """This page's query arguments with some changed (None removes one): links keep the filters."""
+    args = request.args.to_dict() | changes
+    return {k: v for k, v in args.items() if v is not None}
+
+
 @bp.context_processor
 def _helpers():
-    return {"pct": charts.pct}
+    return {"pct": charts.pct, "args_with": args_with}
 
 
 def _filters(with_period: bool = True):
     unit_ids = tuple(sorted(visible_unit_ids(current_user)))
     f = parse_filters(request.args, unit_ids)
     return f if with_period or request.args.get("ky") else f.narrowed(period=None)
+
+
+def _selection(with_period: bool = True):
+    """The filters narrowed to the form shown (?bang_hoi=code:version), and the form choice."""
+    return forms.choose(db.session(), _filters(with_period), request.args.get("bang_hoi"))
 
 
 def _choices():
@@ -40,9 +52,22 @@ def _choices():
 @roles_required("viewer")
 @nav_item(_l("Kết quả"), order=20)
 def index():
-    f = _filters()
+    f, choice = _selection()
     page = dashboard_page(overview(db.session(), f, Method.from_config()), f)
-    return render_template("dashboard/index.html", f=f, choices=_choices(), **page)
+    return render_template("dashboard/index.html", f=f, choices=_choices(), choice=choice,
+                           form_links=form_links(choice, request.args, ".index"), **page)
+
+
+@bp.get("/flagged")
+@roles_required("viewer")
+def flagged():
+    """The flagged responses the figures leave out, each with its reason, to review."""
+    f, choice = _selection()
+    page = max(1, request.args.get("trang", 1, type=int) or 1)
+    rows, total = queries.flagged(db.session(), f, page)
+    return render_template("dashboard/flagged.html", f=f, rows=rows, total=total, page=page,
+                           pages=max(1, -(-total // queries.PAGE_SIZE)), choice=choice,
+                           form_links=form_links(choice, request.args, ".flagged"), choices=_choices())
 
 
 @bp.get("/comments")

@@ -12,6 +12,7 @@ from survey.questionnaire.definition import QuestionnaireDefinition
 from survey.questionnaire.loader import shipped
 from survey.results.config import Method
 from survey.results.filters import Filters, Period
+from survey.results.forms import same_form
 
 # Paper forms are keyed in after the fieldwork ends; they still belong to the plan.
 PAPER_GRACE_DAYS = 45
@@ -59,8 +60,9 @@ def results_filters(s: Session, plan: Plan) -> Filters:
         Plan.unit_id == plan.unit_id, Plan.start_date > plan.end_date))
     if later is not None:
         end = min(end, later - timedelta(days=1))
-    return Filters(unit_ids=(plan.unit_id,), period=Period("custom", plan.start_date, end),
-                   questionnaire=(plan.questionnaire_code, plan.questionnaire_version))
+    f = Filters(unit_ids=(plan.unit_id,), period=Period("custom", plan.start_date, end))
+    # Every version of the plan's form answered in its period counts (a reworded next version).
+    return f.narrowed(questionnaires=same_form(s, f, (plan.questionnaire_code, plan.questionnaire_version)))
 
 
 def results_method(plan: Plan) -> Method:

@@ -30,7 +30,12 @@ class Period:
 
 @dataclass(frozen=True)
 class Filters:
-    """A selection of responses; ``unit_ids=None`` means every unit (CLI only)."""
+    """A selection of responses; ``unit_ids=None`` means every unit (CLI only).
+
+    ``questionnaires`` holds the versions of one comparable form (one
+    criteria pool, survey/results/forms.py), oldest first; ``None`` means
+    every questionnaire, for lists that need no criteria (comments, counts).
+    """
 
     unit_ids: tuple[int, ...] | None
     period: Period | None = None
@@ -39,7 +44,14 @@ class Filters:
     service_point_id: int | None = None
     channel: str | None = None
     include_flagged: bool = False
-    questionnaire: tuple[str, str] = DEFAULT
+    questionnaires: tuple[tuple[str, str], ...] | None = (DEFAULT,)
+
+    @property
+    def questionnaire(self) -> tuple[str, str]:
+        """The newest version of the form: its wording names the items."""
+        if not self.questionnaires:
+            raise ValueError("a selection over every questionnaire has no single form")
+        return self.questionnaires[-1]
 
     def narrowed(self, **changes) -> "Filters":
         return replace(self, **changes)

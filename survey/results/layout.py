@@ -68,6 +68,22 @@ class Layout:
     def size(self) -> int:
         return self.parts["options"].stop
 
+    @cached_property
+    def feature_names(self) -> tuple[tuple, ...]:
+        """A name for every entry of F: ("a", code), ("aa", j, k), ("option", code, value)..."""
+        k, kc = self.codes, self.codes[:self.k_crit]
+        iu, ju = self._triu
+        pairs = [(kc[i], kc[j]) for i, j in zip(iu, ju)]
+        return tuple([("a", c) for c in k] + [("y", c) for c in k] + [("aa", *p) for p in pairs]
+                     + [("ay", i, j) for i in kc for j in kc] + [("yy", *p) for p in pairs]
+                     + [("option", c, o) for c, options in self.choices for o in options])
+
+    def columns_in(self, target: "Layout") -> tuple[np.ndarray, np.ndarray]:
+        """(own columns, target columns) of the features both layouts hold, to copy sums across."""
+        where = {name: i for i, name in enumerate(target.feature_names)}
+        own = [i for i, name in enumerate(self.feature_names) if name in where]
+        return np.array(own, dtype=int), np.array([where[self.feature_names[i]] for i in own], dtype=int)
+
     def decode(self, words: np.ndarray) -> np.ndarray:
         """Answer values (0 = none or invalid) per slot from the packed integers."""
         s = np.arange(len(self.slots))

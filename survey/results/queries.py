@@ -9,21 +9,21 @@ from sqlalchemy.orm import Session
 
 from analysis.sufficient import SufficientStats, estimate_from_stats
 from survey.models import Field, Service, ServicePoint
-from survey.results import selection, sql
-from survey.results.config import Method, definition, scheme_of
+from survey.results import forms, selection, sql
+from survey.results.config import Method
 from survey.results.filters import Filters
 from survey.results.stats import regroup
 
 
 def cell_stats(s: Session, f: Filters, names: tuple[str, ...], method: Method) -> SufficientStats:
-    """Sufficient statistics per group of `names`: sums of rollup cells (survey/results/selection.py)."""
-    layout, cells = selection.cells_for(s, f, method.index)
+    """Sufficient statistics per group of `names`: sums of rollup cells over every version of the form."""
+    layout, cells = forms.cells_for(s, f, method.index)
     return selection.grouped(layout, cells, names)
 
 
 def estimates(stats: SufficientStats, f: Filters, method: Method) -> pd.DataFrame:
     """The `analysis` estimate table of every group in `stats`."""
-    return estimate_from_stats(stats, scheme_of(definition(f.questionnaire)),
+    return estimate_from_stats(stats, forms.form_scheme(f.questionnaires, method.index),
                                ci=method.interval, level=method.level, min_n=method.min_n)
 
 
@@ -63,11 +63,10 @@ class ChoiceShare:
 
 def shares(s: Session, f: Filters, sections=("perception", "channel")) -> list[ChoiceShare]:
     """Option shares of perception and channel questions, counted by SQL."""
-    q = definition(f.questionnaire)
-    choices = [c for sec in sections for c in q.choices_in(sec)]
+    choices = [c for sec in sections for c in forms.form_choices(f.questionnaires, sec)]
     counts: dict[tuple[str, int], int] = {}
     codes = tuple(c.code for c in choices)
-    layout, cells = selection.cells_for(s, f, Method.from_config().index)
+    layout, cells = forms.cells_for(s, f, Method.from_config().index)
     # Perception and channel counts are in every cell; other sections are counted by SQL.
     stored = {c for c, _ in layout.choices}
     rows = (selection.option_counts(layout, cells) if set(codes) <= stored

@@ -11,7 +11,7 @@ from datetime import datetime
 from queue import Full, Queue
 
 import orjson
-from sqlalchemy import Text, cast, false, func, select
+from sqlalchemy import Text, cast, false, func, select, tuple_
 from sqlalchemy.orm import Session
 
 from survey.models import Answer, Comment, Field, Questionnaire, Response, Service, ServicePoint, Unit
@@ -27,9 +27,10 @@ def month_key(s: Session):
 
 def scope(f: Filters) -> list:
     """WHERE clauses on `response` for a selection."""
-    q = f.questionnaire
-    where = [Response.questionnaire_id.in_(
-        select(Questionnaire.id).where(Questionnaire.code == q[0], Questionnaire.version == q[1]))]
+    where = []
+    if f.questionnaires is not None:
+        where.append(Response.questionnaire_id.in_(select(Questionnaire.id).where(
+            tuple_(Questionnaire.code, Questionnaire.version).in_(f.questionnaires))))
     if f.unit_ids is not None:
         where.append(Response.unit_id.in_(f.unit_ids) if f.unit_ids else false())
     if f.period is not None:

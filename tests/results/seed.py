@@ -9,9 +9,9 @@ import pandas as pd
 from sqlalchemy import select
 
 from survey import db
-from survey.models import Answer, Comment, Questionnaire, Response, Service
+from survey.models import Answer, Comment, Response, Service
 from survey.questionnaire.loader import shipped
-from survey.questionnaire.sync import DEFAULT
+from survey.questionnaire.sync import DEFAULT, ensure_row
 
 Q = shipped()[DEFAULT]
 CRITERIA = [c.code for c in Q.criteria]
@@ -22,25 +22,30 @@ COMMENTS = ["Cán bộ nhiệt tình, hướng dẫn rõ ràng", "=HYPERLINK(\"h
             "Phòng chờ quá nóng", "+1 cho bộ phận một cửa", "@SUM(A1)", "-2 điểm vì chờ lâu"]
 
 
-def seed(app, demo, rng_seed: int = 7) -> pd.DataFrame:
-    """Store responses for the demo commune; return one row per response (raw data)."""
+def seed(app, demo, rng_seed: int = 7, key: tuple[str, str] = DEFAULT, plan=PLAN) -> pd.DataFrame:
+    """Store responses for the demo commune; return one row per response (raw data).
+
+    `key` picks the questionnaire version (registered on first use, as the
+    citizen form does); the answers cover its criteria and expectations.
+    """
     rng = np.random.default_rng(rng_seed)
+    q = shipped()[key]
+    criteria, expectations = [c.code for c in q.criteria], [e.code for e in q.expectations]
     rows = []
     with app.app_context():
         s = db.session()
-        qid = s.scalar(select(Questionnaire.id).where(Questionnaire.code == DEFAULT[0],
-                                                      Questionnaire.version == DEFAULT[1]))
+        qid = ensure_row(s, q).id
         services = {v.code: v for v in s.scalars(select(Service))}
         point = demo.points[0].id
         i = 0
-        for code, count in PLAN:
+        for code, count in plan:
             for _ in range(count):
                 # Local dates from Jan to Jun 2024; 23:30 local is the previous day in UTC.
                 local = datetime(2024, 1 + i % 6, 1 + i % 27, 23 if i % 5 == 0 else 9, 30,
                                  tzinfo=timezone(timedelta(hours=7)))
-                answers = {c: int(rng.choice([2, 3, 4, 5], p=[.1, .15, .4, .35])) for c in CRITERIA}
+                answers = {c: int(rng.choice([2, 3, 4, 5], p=[.1, .15, .4, .35])) for c in criteria}
                 if i % 3:
-                    answers.update({m: int(rng.integers(1, 5)) for m in EXPECTATIONS[: 4 + i % 7]})
+                    answers.update({m: int(rng.integers(1, 5)) for m in expectations[: 4 + i % 7]})
                 answers.update(NT1=int(rng.choice([1, 2, 3], p=[.8, .15, .05])),
                                NT2=int(rng.choice([1, 2], p=[.9, .1])), KENH=1 + i % 3)
                 comment = COMMENTS[i % len(COMMENTS)] if i % 4 == 0 else None
@@ -54,13 +59,15 @@ def seed(app, demo, rng_seed: int = 7) -> pd.DataFrame:
                              comment=Comment(text=comment) if comment else None)
                 s.add(r)
                 s.flush()
-                rows.append({"id": r.id, "service": code, "month": local.strftime("%Y-%m"),
+                rows.append({"id": r.id, "questionnaire": key, "service": code, "month": local.strftime("%Y-%m"),
                              "local_date": local.date(), "flagged": flagged,
                              "point": r.service_point_id, "channel": r.channel,
                              "comment": comment, **answers})
                 i += 1
         s.commit()
     df = pd.DataFrame(rows)
-    for c in CRITERIA + EXPECTATIONS:
+    for c in criteria + expectations:
+        if c not in df:
+            df[c] = np.nan  # asked by the form, answered by nobody here
         df[c] = df[c].astype(float)
     return df
