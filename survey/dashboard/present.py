@@ -1,7 +1,7 @@
 """Turn an overview into what the dashboard template draws: charts and table rows."""
 from __future__ import annotations
 
-from typing import Mapping
+from typing import Any, Mapping
 
 import pandas as pd
 from flask import url_for
@@ -33,14 +33,14 @@ def months_of(period: Period | None, present: list[str]) -> list[str]:
 
 def form_links(choice: FormChoice, args: Mapping[str, str], endpoint: str) -> list[tuple[Form, str]]:
     """Each form of the selection with the link that shows it, the other filters kept."""
-    kept = {k: v for k, v in args.items() if k not in ("bang_hoi", "trang")}
-    return [(fm, url_for(endpoint, **kept, bang_hoi=fm.key)) for fm in choice.forms]
+    kept: dict[str, Any] = {k: v for k, v in args.items() if k not in ("bang_hoi", "trang")}
+    return [(fm, url_for(endpoint, **{**kept, "bang_hoi": fm.key})) for fm in choice.forms]
 
 
 def item_names(f: Filters) -> dict[str, str]:
     """Vietnamese names of the form's index codes; the newest version's wording wins."""
     names = {"SIPAS": "SIPAS"}
-    for q in reversed(definitions(f.questionnaires)):  # oldest first, so newer wording overwrites
+    for q in reversed(definitions(f.questionnaires or ())):  # oldest first, so newer wording overwrites
         names |= {g.code: g.title.vi for g in q.groups} | {e.code: e.title.vi for e in q.elements}
         names |= {c.code: c.text.vi for c in q.criteria} | {e.code: e.text.vi for e in q.expectations}
     return names

@@ -50,7 +50,7 @@ def comments(s: Session, f: Filters, term: str, page: int) -> tuple[list[Comment
     if term:
         where.append(contains(s, Comment.text, term))
     base = select(Comment).join(Response, Response.id == Comment.response_id).where(*where)
-    total = s.scalar(select(func.count()).select_from(base.subquery()))
+    total = s.scalar(select(func.count()).select_from(base.subquery())) or 0
     rows = s.execute(
         select(Comment.response_id, Comment.text, Comment.element_code, Service.name, Response.submitted_at)
         .join(Response, Response.id == Comment.response_id)
@@ -79,7 +79,7 @@ class FlaggedRow:
 def flagged(s: Session, f: Filters, page: int) -> tuple[list[FlaggedRow], int]:
     """One page of the selection's flagged responses (newest first) with their reasons, and the count."""
     where = [*scope(f.narrowed(include_flagged=True)), Response.flagged.is_(True)]
-    total = s.scalar(select(func.count()).select_from(Response).where(*where))
+    total = s.scalar(select(func.count()).select_from(Response).where(*where)) or 0
     rows = s.execute(
         select(Response.id, Response.submitted_at, Service.code + " " + Service.name, ServicePoint.name,
                Response.channel, Response.flag_reason)

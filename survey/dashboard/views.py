@@ -14,8 +14,8 @@ from survey.dashboard.operations import tag_comment
 from survey.dashboard.present import dashboard_page, form_links
 from survey.exports.contents import FORMATS, KINDS
 from survey.exports.operations import csv_stream, describe, xlsx_file
-from survey.results.config import Method, definition
 from survey.results import forms
+from survey.results.config import Method, definition
 from survey.results.filters import parse_filters
 from survey.results.overview import overview
 

@@ -63,7 +63,7 @@ class ChoiceShare:
 
 def shares(s: Session, f: Filters, sections=("perception", "channel")) -> list[ChoiceShare]:
     """Option shares of perception and channel questions, counted by SQL."""
-    choices = [c for sec in sections for c in forms.form_choices(f.questionnaires, sec)]
+    choices = [c for sec in sections for c in forms.form_choices(f.questionnaires or (), sec)]
     counts: dict[tuple[str, int], int] = {}
     codes = tuple(c.code for c in choices)
     layout, cells = forms.cells_for(s, f, Method.from_config().index)
