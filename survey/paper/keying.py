@@ -26,6 +26,16 @@ def items(q: QuestionnaireDefinition) -> list[str]:
     return [c.code for c in q.criteria] + [m.code for m in q.expectations] + [c.code for c in q.choices]
 
 
+def widths(q: QuestionnaireDefinition, services: int) -> dict[str, int]:
+    """Digits each box takes: the widest valid value, and the number of the last service.
+
+    Only a one-digit box moves the cursor on by itself; a wider one waits for
+    Enter, so keying `10` never stores 1 and pushes the 0 into the next box.
+    """
+    valid = q.valid_values()
+    return {"service": len(str(max(services, 1))), **{code: len(str(max(valid[code]))) for code in items(q)}}
+
+
 def parse(form, q: QuestionnaireDefinition, service_codes: list[str]) -> Keying:
     """Read the entry screen's fields; the service is keyed as its number in the list."""
     k = Keying(number=form.get("number", "").strip()[:20], comment=clean_text(form.get("comment", ""))[:q.comment_max_length])

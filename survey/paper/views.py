@@ -39,7 +39,7 @@ def entry(plan_id: int):
                 db.session().rollback()
                 k.errors["number"] = str(exc)
     return render_template("paper/entry.html", plan=plan, q=q, items=keying.items(q), services=services,
-                           k=k, resolving=None), 400 if k.errors else 200
+                           widths=keying.widths(q, len(services)), k=k, resolving=None), 400 if k.errors else 200
 
 
 @bp.route("/conflicts", methods=["GET", "POST"])
@@ -63,6 +63,7 @@ def conflicts_page(plan_id: int):
         return redirect(url_for("paper.conflicts_page", plan_id=plan_id), code=303)
     services = _services(plan)
     codes = [v.code for v in services]
+    q = definition(plan)
     return render_template("paper/conflicts.html", plan=plan, rows=conflicts(s, plan), parse=json.loads,
-                           items=keying.items(definition(plan)), services=services,
+                           items=keying.items(q), services=services, widths=keying.widths(q, len(services)),
                            services_index=lambda code: codes.index(code) + 1 if code in codes else "")

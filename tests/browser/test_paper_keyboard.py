@@ -6,6 +6,7 @@ the app served on 127.0.0.1; no browser is downloaded.
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from survey import db
 from survey.models import PaperForm, Plan, Response, Service
@@ -99,5 +100,60 @@ def test_two_clerks_key_a_paper_form_and_resolve_a_difference(app, staff, server
         expected.update(zip([m.code for m in q.expectations][:9], map(int, "343434342")))
         expected.update(zip([c.code for c in q.choices], map(int, "11221351")))
         assert answers == expected  # MM10 keyed 0: no answer stored
+        assert response.comment.text == COMMENT
+        assert s.query(PaperForm).one().status == "counted"
+
+
+def _key_sheet(page, number: str, service: str, digits: str, move_on: str) -> None:
+    """Key a sheet as a clerk does: number, Enter; the service number, then `move_on`; one digit per item."""
+    page.wait_for_function("document.activeElement.name === 'number'")
+    page.keyboard.type(number)
+    page.keyboard.press("Enter")
+    assert _focused(page) == "service"
+    page.keyboard.type(service)
+    assert _focused(page) == "service"  # a two-digit box never moves on before the clerk says so
+    page.keyboard.press(move_on)
+    assert _focused(page) == "TC1"
+    page.keyboard.type(digits)
+    assert _focused(page) == "comment"
+    page.keyboard.type(COMMENT)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+
+def test_a_two_digit_procedure_number_is_stored_as_typed_in_both_keyings(app, staff, server, chromium):
+    with app.app_context():
+        catalogue = db.session().scalars(select(Service.code).order_by(Service.code)).all()
+    assert len(catalogue) >= 10  # the demo catalogue: procedure numbers run past 9
+    make_user(app, "clerk2", "analyst", staff.demo.unit_id)
+    plan_id = make_plan(app, staff.demo, services=catalogue)
+    with app.app_context():
+        q = definition(db.session().get(Plan, plan_id))
+    # The sheet: procedure 10 (the tenth in code order); criteria; expectations; choices.
+    criteria, expectations, choices = "5435444534455443", "3434343421", "11221351"
+    digits = criteria + expectations + choices
+    assert len(digits) == len(q.criteria) + len(q.expectations) + len(q.choices)
+    entry = f"{server}/staff/plans/{plan_id}/paper/"
+
+    page = _clerk(chromium, server, "analyst1")
+    page.goto(entry)
+    assert page.get_attribute("input[name=service]", "maxlength") == "2"
+    _key_sheet(page, "P210", "10", digits, "Enter")
+    assert "Đã lưu lần nhập 1 của phiếu P210" in page.content(), page.inner_text("body")
+
+    page2 = _clerk(chromium, server, "clerk2")
+    page2.goto(entry)
+    _key_sheet(page2, "P210", "10", digits, "Tab")
+    assert "Phiếu P210 khớp hai lần nhập và đã được tính" in page2.content(), page2.inner_text("body")
+
+    with app.app_context():
+        s = db.session()
+        response = s.query(Response).one()
+        assert response.channel == "paper"
+        assert s.get(Service, response.service_id).code == catalogue[9]
+        expected = dict(zip([c.code for c in q.criteria], map(int, criteria)))
+        expected.update(zip([m.code for m in q.expectations], map(int, expectations)))
+        expected.update(zip([c.code for c in q.choices], map(int, choices)))
+        assert {a.item_code: a.value for a in response.answers} == expected
         assert response.comment.text == COMMENT
         assert s.query(PaperForm).one().status == "counted"
