@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from .indices import estimate
+from .indices import finish, fit
 from .intervals import PROPORTION_METHODS, critical_value, newcombe_difference
 from .scheme import Scheme
 
@@ -60,19 +60,21 @@ def benjamini_hochberg(p) -> np.ndarray:
 def compare(df: pd.DataFrame, between: str, a, b, by: Sequence[str] = (),
             scheme: Scheme | None = None, weight: str | None = None,
             strata: str | None = None, fpc: str | None = None,
-            method: str = "top2box", level: float = 0.95, min_n: int = 30) -> pd.DataFrame:
+            method: str = "top2box", level: float = 0.95, min_n: int = 30,
+            lonely: str = "adjust") -> pd.DataFrame:
     """Index of ``a`` minus index of ``b`` for every criterion, element and overall.
 
     Parameters
     ----------
     df : DataFrame
-        Responses of both sides, as for :func:`analysis.estimate`.
+        Responses of both sides (and any others: they stay in the design),
+        as for :func:`analysis.estimate`.
     between : str
         Column telling the sides apart (period, service...).
     a, b
         The two values of ``between`` to compare.
-    by, scheme, weight, strata, fpc, method, level, min_n
-        As in :func:`analysis.estimate`; each side is estimated on its own.
+    by, scheme, weight, strata, fpc, method, level, min_n, lonely
+        As in :func:`analysis.estimate`.
 
     Returns
     -------
@@ -84,38 +86,60 @@ def compare(df: pd.DataFrame, between: str, a, b, by: Sequence[str] = (),
 
     Notes
     -----
-    The two sides are independent samples. For proportions (``top2box``
-    criteria, expectations) the interval is Newcombe's hybrid score interval
-    and the p-value the pooled score test ``z = (p_a - p_b) / sqrt(pbar (1 -
-    pbar) (1/n_a + 1/n_b))``, both with effective sizes ``n_eff``. For
-    composites (and ``mean_pct``) the interval is ``d ± z sqrt(se_a² +
-    se_b²)`` from the linearised standard errors and the p-value the matching
-    Wald test; where both sides have zero variance (both at 0 or 100 %)
-    the Newcombe interval with ``n_eff`` stands in (``newcombe-boundary``).
-    Holm and Benjamini-Hochberg adjustments run over every
-    comparison of the call as one family.
+    Both sides are domains of one sample, so the difference's variance is
+    ``V_a + V_b - 2 Cov(a, b)`` from the joint design: ``se`` is what R
+    ``svycontrast(svyby(~y, ~between, design, svyratio, denominator = ~a,
+    covmat = TRUE), c(1, -1))`` gives for a criterion, and
+    ``svycontrast(svyby(~y_TC1 + ... + a_PA3, ~between, design, svytotal,
+    covmat = TRUE), quote(index_a - index_b))`` for a composite. Disjoint
+    domains share no respondent, so their covariance is ``-sum_h (1 - f_h)
+    n_h/(n_h - 1) S_ah S_bh / n_h`` over the strata they share (``S`` the
+    domain's sum of weighted influence values in the stratum): zero without
+    strata, not zero when the sides cut across them.
+
+    Without a design (no weights, strata or fpc), proportions (``top2box``
+    criteria, expectations) get Newcombe's hybrid score interval and the
+    pooled score test ``z = (p_a - p_b) / sqrt(pbar (1 - pbar) (1/n_a +
+    1/n_b))``. With a design, and for composites and ``mean_pct`` always,
+    the interval is ``d ± z se`` and the p-value the Wald test on the same
+    design ``se`` printed beside them. Where both sides have zero variance
+    (both at 0 or 100 %) the Newcombe interval with ``n_eff`` stands in
+    (``newcombe-boundary``). Holm and Benjamini-Hochberg adjustments run
+    over every comparison of the call as one family.
 
     References
     ----------
     Newcombe, R. G. (1998). Statistics in Medicine 17, 873-890.
+    Lumley, T. (2010). Complex Surveys: A Guide to Analysis Using R, 2.3-2.4.
     """
+    scheme = scheme or Scheme.sipas_service_delivery()
     if between not in df.columns:
         raise ValueError(f"column {between!r} is not in the data")
-    sides = []
     for value in (a, b):
-        part = df[df[between] == value]
-        if part.empty:
+        if not (df[between] == value).any():
             raise ValueError(f"no responses with {between} == {value!r}")
-        sides.append(estimate(part, scheme, by=by, weight=weight, strata=strata, fpc=fpc,
-                              method=method, level=level, min_n=min_n))
-    keys = list(by) + ["level", "code"]
-    m = sides[0].merge(sides[1], on=keys, suffixes=("_a", "_b"), sort=False)
-    pa, pb = m["estimate_a"].to_numpy() / 100, m["estimate_b"].to_numpy() / 100
-    na, nb = m["n_eff_a"].to_numpy(), m["n_eff_b"].to_numpy()
+    f, _, _ = fit(df, scheme, [*by, between], weight, strata, fpc, method, lonely)
+    var = f.variances()[0]
+    sides = finish(f, var=var, method=method, ci="wilson", level=level, min_n=min_n,
+                   dof="inf", lonely=lonely)
+    keys = f.keys.reset_index(drop=True)
+    ia = np.flatnonzero((keys[between] == a).to_numpy())
+    ib = np.flatnonzero((keys[between] == b).to_numpy())
+    side_keys = [keys.iloc[ia][list(by)].assign(_a=ia), keys.iloc[ib][list(by)].assign(_b=ib)]
+    pairs = (side_keys[0].merge(side_keys[1], on=list(by), sort=True) if by
+             else side_keys[0].merge(side_keys[1], how="cross"))
+    ga, gb = pairs["_a"].to_numpy(), pairs["_b"].to_numpy()
+    cov = _domain_covariance(f, ga, gb)
+    var_d = np.clip(var[ga] + var[gb] - 2 * cov, 0, None)
+    n_est = len(f.labels)
+    side_a = sides.iloc[(ga[:, None] * n_est + np.arange(n_est)).ravel()].reset_index(drop=True)
+    side_b = sides.iloc[(gb[:, None] * n_est + np.arange(n_est)).ravel()].reset_index(drop=True)
+    pa, pb = side_a["estimate"].to_numpy() / 100, side_b["estimate"].to_numpy() / 100
+    na, nb = side_a["n_eff"].to_numpy(), side_b["n_eff"].to_numpy()
     d = pa - pb
-    se = np.hypot(m["se_a"].to_numpy(), m["se_b"].to_numpy()) / 100
+    se = np.sqrt(np.where(var_d < 1e-24, 0.0, var_d)).ravel()
     z = critical_value(level)
-    prop = m["interval_a"].isin(PROPORTION_METHODS).to_numpy()
+    prop = side_a["interval"].isin(PROPORTION_METHODS).to_numpy() & (not f.design.given)
     n_low, n_high = newcombe_difference(pa * na, na, pb * nb, nb, level)
     with np.errstate(divide="ignore", invalid="ignore"):
         pool = (pa * na + pb * nb) / (na + nb)
@@ -127,21 +151,35 @@ def compare(df: pd.DataFrame, between: str, a, b, by: Sequence[str] = (),
     with np.errstate(invalid="ignore"):
         stat = np.where(np.isnan(stat) & ~np.isnan(d), np.sign(d) * np.inf, stat)
     p_value = 2 * special.ndtr(-np.abs(stat))
-    # composites with no spread on either side (both at 0 or 100 %) would get a
-    # zero-width Wald interval: the score interval with n_eff stands in
+    # no spread on either side (both at 0 or 100 %) would give a zero-width
+    # Wald interval: the score interval with n_eff stands in
     boundary = ~prop & (se == 0) & ~np.isnan(d)
     use_score = prop | boundary
-    out = m[list(by) + ["level", "code", "n_a", "n_b", "estimate_a", "estimate_b"]].copy()
+    out = side_a[list(by) + ["level", "code"]].copy()
+    out["n_a"], out["n_b"] = side_a["n"].to_numpy(), side_b["n"].to_numpy()
+    out["estimate_a"], out["estimate_b"] = 100 * pa, 100 * pb
     out["difference"] = 100 * d
     out["se"] = 100 * se
     out["ci_low"] = 100 * np.where(use_score, n_low, d - z * se)
     out["ci_high"] = 100 * np.where(use_score, n_high, d + z * se)
-    out["interval"] = np.where(prop, "newcombe", np.where(boundary, "newcombe-boundary",
-                                                          "wald-linearization"))
+    wald = "wald-design" if f.design.given else "wald-linearization"
+    out["interval"] = np.where(prop, "newcombe", np.where(boundary, "newcombe-boundary", wald))
     out["p_value"] = p_value
     out["p_holm"] = holm(p_value)
     out["p_bh"] = benjamini_hochberg(p_value)
     out["conf_level"] = level
-    out["index_method"] = m["index_method_a"].to_numpy()
-    out["low_n"] = (m["low_n_a"] | m["low_n_b"]).to_numpy()
+    out["index_method"] = side_a["index_method"].to_numpy()
+    out["lonely_rule"] = lonely
+    out["low_n"] = (side_a["low_n"] | side_b["low_n"]).to_numpy()
     return out.reset_index(drop=True)
+
+
+def _domain_covariance(f, ga: np.ndarray, gb: np.ndarray) -> np.ndarray:
+    """Design covariance ``(pairs, P)`` of the estimates of disjoint groups ``ga``, ``gb``."""
+    d = f.design
+    s1 = np.zeros((d.n_groups, d.n_strata, f.moments.shape[2]))
+    s1[d.cell_group, d.cell_stratum] = f.moments[0]
+    per_stratum = np.zeros(d.n_strata)
+    per_stratum[d.cell_stratum] = d.cell_scale * d.cell_centre / d.cell_nh
+    cross = np.einsum("h,ghp,ghp->gp", per_stratum, s1[ga], s1[gb])
+    return -d.var_factor * cross

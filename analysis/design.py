@@ -13,8 +13,22 @@ where ``n_h`` counts every response of stratum ``h`` (not only the domain's),
 so ``sum_{i in h} (u_i - ubar_h)² = S2_dh - S1_dh² / n_h`` with ``S1``, ``S2``
 the sums of ``u`` and ``u²`` over the domain's part of the stratum. This is
 what ``svyby(..., svyratio)`` computes on ``svydesign(ids = ~1, strata,
-weights, fpc)``. A stratum with a single response adds nothing (R's
-``options(survey.lonely.psu = "certainty")``).
+weights, fpc)``.
+
+A stratum with a single response has no variance estimate of its own; the
+rule for it is a setting with R's names (``options(survey.lonely.psu =
+...)``, survey 4.1's ``onestrat``/``onestage``):
+
+- ``fail``: refuse (R's default), naming the stratum;
+- ``certainty``: the stratum adds nothing, as if sampled in full;
+- ``adjust`` (this package's default, the conservative one): the stratum's
+  value is centred at the grand mean instead of its own, adding
+  ``(1 - 1/N_h) u_i²`` (``u`` sums to zero over the sample, so its grand
+  mean is zero);
+- ``average``: the stratum is left out and the sum over the others scaled
+  by ``strata / strata with a variance``.
+
+A census stratum (``n_h = N_h``) adds nothing whatever the rule, as in R.
 """
 from __future__ import annotations
 
@@ -25,6 +39,13 @@ import numpy as np
 import pandas as pd
 
 from .validate import design_columns
+
+LONELY_RULES = ("fail", "certainty", "adjust", "average")
+
+
+def check_lonely(rule: str) -> None:
+    if rule not in LONELY_RULES:
+        raise ValueError(f"lonely must be one of {LONELY_RULES}, got {rule!r}")
 
 
 def group_sum(ids: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
@@ -64,15 +85,24 @@ class Design:
     w: np.ndarray           # (n,) sampling weight
     cell: np.ndarray        # (n,) (group, stratum) cell of each row
     cell_group: np.ndarray  # (C,) group of each cell
-    cell_scale: np.ndarray  # (C,) (1 - f_h) n_h / (n_h - 1), 0 for lonely strata
+    cell_scale: np.ndarray  # (C,) (1 - f_h) n_h / (n_h - 1); lonely: see the module notes
     cell_nh: np.ndarray     # (C,) responses in the whole stratum
     has_fpc: bool
     weighted: bool
+    cell_centre: np.ndarray = None  # (C,) 1 to centre at the stratum mean, 0 not (adjust)
+    cell_lonely: np.ndarray = None  # (C,) the cell's stratum has a single response
+    cell_census: np.ndarray = None  # (C,) the cell's stratum was sampled in full
+    var_factor: float = 1.0         # strata / strata with a variance ("average")
+    lonely: str = "adjust"
+    stratified: bool = False
+    cell_stratum: np.ndarray = None  # (C,) stratum number of each cell
+    n_strata: int = 1
 
     @classmethod
     def from_frame(cls, df: pd.DataFrame, gid: np.ndarray, n_groups: int,
                    weight: str | None = None, strata: str | None = None,
-                   fpc: str | None = None) -> "Design":
+                   fpc: str | None = None, lonely: str = "adjust") -> "Design":
+        check_lonely(lonely)
         w, h, pop = design_columns(df, weight, strata, fpc)
         n = len(df)
         if h is None:
@@ -85,8 +115,25 @@ class Design:
         f_h = np.zeros(n_strata)
         if pop is not None:
             f_h[h] = n_h[h] / pop
+        census_h = f_h >= 1 - 1e-7  # R's onestrat: a census stratum adds nothing
+        lonely_h = (n_h == 1) & ~census_h
+        if lonely == "fail" and lonely_h.any():
+            where = ""
+            if strata is not None:
+                label = pd.factorize(df[strata], sort=True)[1][int(np.flatnonzero(lonely_h)[0])]
+                where = f" {label!r}"
+            raise ValueError(f"stratum{where} has only one response: no variance estimate "
+                             "(lonely rule 'fail'; choose certainty, adjust or average)")
         with np.errstate(divide="ignore", invalid="ignore"):
             scale_h = np.where(n_h > 1, (1 - f_h) * n_h / (n_h - 1), 0.0)
+        # with an fpc R's lonely stratum keeps the factor (N_h - 1) / N_h
+        if lonely == "adjust":
+            scale_h = np.where(lonely_h, 1 - f_h, scale_h)
+        scale_h = np.where(census_h, 0.0, scale_h)
+        centre_h = np.where(lonely_h & (lonely == "adjust"), 0.0, 1.0)
+        factor = 1.0
+        if lonely == "average" and lonely_h.any():
+            factor = n_strata / (n_strata - lonely_h.sum()) if n_strata > lonely_h.sum() else np.nan
         if n_strata == 1:  # cells are the groups: spare the sort
             cells, cell = np.arange(n_groups, dtype=np.int64), gid
         else:
@@ -94,7 +141,24 @@ class Design:
         cell_h = cells % n_strata
         return cls(n_groups, gid, w, cell.astype(np.intp), (cells // n_strata).astype(np.intp),
                    scale_h[cell_h], n_h[cell_h], pop is not None,
-                   weight is not None or pop is not None)
+                   weight is not None or pop is not None,
+                   cell_centre=centre_h[cell_h], cell_lonely=lonely_h[cell_h],
+                   cell_census=census_h[cell_h], var_factor=float(factor), lonely=lonely,
+                   stratified=strata is not None, cell_stratum=cell_h.astype(np.intp),
+                   n_strata=n_strata)
+
+    @property
+    def given(self) -> bool:
+        """Whether a design (weights, strata or a population size) was given."""
+        return self.weighted or self.stratified or self.has_fpc
+
+    def cell_counts(self) -> np.ndarray:
+        """Responses of each cell."""
+        return np.bincount(self.cell, minlength=len(self.cell_group)).astype(float)
+
+    def per_group(self, cell_values: np.ndarray) -> np.ndarray:
+        """Sum per-cell values (C,) or (C, m) into their groups."""
+        return group_sum(self.cell_group, cell_values, self.n_groups)
 
     def in_cell_order(self) -> tuple["Design", np.ndarray | None]:
         """The same design with rows sorted by cell, and the sorting order.
@@ -150,8 +214,9 @@ class Design:
         - 1) * sum w (r - rbar)² / sum w``.
         """
         s1, s2, s3 = moments
-        per_cell = self.cell_scale[:, None] * (s2 - s1 * s1 / self.cell_nh[:, None])
-        var = group_sum(self.cell_group, per_cell, self.n_groups)
+        centre = self.cell_centre[:, None]
+        per_cell = self.cell_scale[:, None] * (s2 - centre * s1 * s1 / self.cell_nh[:, None])
+        var = group_sum(self.cell_group, per_cell, self.n_groups) * self.var_factor
         swr = group_sum(self.cell_group, s1, self.n_groups)
         swr2 = group_sum(self.cell_group, s3, self.n_groups)
         m = np.bincount(self.gid, minlength=self.n_groups).astype(float)[:, None]

@@ -38,7 +38,10 @@ def proportion_interval(count, nobs, method: str = "wilson", level: float = 0.95
     Returns
     -------
     low, high : ndarray
-        Bounds in 0..1; NaN where ``nobs`` is 0.
+        Bounds in 0..1; NaN where ``nobs`` is 0. The lower bound is exactly 0
+        at ``count = 0`` and the upper exactly 1 at ``count = nobs``, for
+        every method, and ``low <= count / nobs <= high`` always holds in
+        floating point.
 
     Notes
     -----
@@ -69,33 +72,51 @@ def proportion_interval(count, nobs, method: str = "wilson", level: float = 0.95
             denom = 1 + z * z / n
             center = (p + z * z / (2 * n)) / denom
             half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
-            low = np.clip(center - half, 0, 1)
-            high = np.clip(center + half, 0, 1)
+            low, high = center - half, center + half
         else:
             shift = 0.5 if method == "jeffreys" else 0.0
             a_low, a_high = (x + shift, x + 1 - shift) if shift else (x, x + 1)
             b_low, b_high = (n - x + shift, n - x + shift) if shift else (n - x + 1, n - x)
             low = special.betaincinv(a_low, b_low, alpha / 2)
             high = special.betaincinv(a_high, b_high, 1 - alpha / 2)
-            low = np.where(x <= 0, 0.0, low)
-            high = np.where(x >= n, 1.0, high)
+        # Exactly 0 and 1 at the ends, and never beside the estimate: Wilson's
+        # formula leaves 1 - 1e-16 at x = n for n = 10, 13, 25, ... (rounding),
+        # which would put a 100 % estimate outside its own interval.
+        low = np.where(x <= 0, 0.0, np.minimum(np.clip(low, 0, 1), p))
+        high = np.where(x >= n, 1.0, np.maximum(np.clip(high, 0, 1), p))
     bad = ~(n > 0)
     return np.where(bad, np.nan, low), np.where(bad, np.nan, high)
 
 
-def logit_interval(estimate, se, level: float = 0.95):
+def t_critical_value(level: float, df) -> np.ndarray:
+    """Two-sided Student t quantile with ``df`` degrees of freedom (normal at inf).
+
+    NaN where ``df`` is not positive (R's ``qt`` gives NaN there too).
+    """
+    critical_value(level)
+    d = np.asarray(df, dtype=float)
+    with np.errstate(invalid="ignore"):
+        return np.where(d > 0, -special.stdtrit(np.where(d > 0, d, 1.0), (1 - level) / 2),
+                        np.nan)
+
+
+def logit_interval(estimate, se, level: float = 0.95, df=np.inf):
     """Wald interval built on the logit scale and mapped back to 0..1.
 
     Notes
     -----
-    ``logit(p) ± z se / (p (1 - p))`` (delta method), then the inverse logit;
-    the same as R ``svyciprop(method = "logit")``. The bounds stay inside
-    0..1. Undefined (NaN) where ``p`` is 0 or 1 or ``se`` is 0: the callers
-    then fall back to a score interval.
+    ``logit(p) ± q se / (p (1 - p))`` (delta method), then the inverse logit,
+    with ``q`` the t quantile on ``df`` degrees of freedom. With ``df =
+    degf(design)`` this reproduces R ``confint(svyglm(y ~ 1, design, family =
+    quasibinomial), ddf = degf(design))``, i.e. ``svyciprop(~y, design,
+    method = "logit")`` with its default ``df``; with ``df = inf`` it is
+    ``svyciprop(~y, design, method = "logit", df = Inf)``. The bounds stay
+    inside 0..1. Undefined (NaN) where ``p`` is 0 or 1 or ``se`` is 0: the
+    callers then fall back to a score interval.
     """
     p = np.asarray(estimate, dtype=float)
     s = np.asarray(se, dtype=float)
-    z = critical_value(level)
+    z = t_critical_value(level, df)
     with np.errstate(invalid="ignore", divide="ignore"):
         ok = (p > 0) & (p < 1) & (s > 0)
         centre = np.log(p / (1 - p))

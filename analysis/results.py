@@ -7,11 +7,16 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from .intervals import PROPORTION_METHODS, critical_value, logit_interval, proportion_interval
+from .intervals import (PROPORTION_METHODS, critical_value, logit_interval,
+                        proportion_interval, t_critical_value)
 from .scheme import Scheme
 
 COLUMNS = ("level", "code", "n", "n_eff", "deff", "estimate", "se", "ci_low",
-           "ci_high", "interval", "conf_level", "index_method", "low_n")
+           "ci_high", "interval", "conf_level", "df", "index_method", "aggregation",
+           "lonely_rule", "lonely_strata", "low_n", "note")
+DOF = ("degf", "inf")
+NO_ANSWER = "no answers"
+SINGLE = "a single answer: no standard error, design effect or interval"
 
 
 def layout(scheme: Scheme, codes: Sequence[str], k_crit: int):
@@ -43,7 +48,10 @@ def combine(ratios: np.ndarray, t: np.ndarray) -> np.ndarray:
 def table(keys: pd.DataFrame, labels, n, n_eff, est, var, vsrs, *, method: str,
           ci: str, level: float, min_n: int,
           composite_interval: str = "logit-linearization",
-          bounds: tuple[np.ndarray, np.ndarray] | None = None) -> pd.DataFrame:
+          bounds: tuple[np.ndarray, np.ndarray] | None = None,
+          degf: np.ndarray | None = None, dof: str = "degf", design_based: bool = False,
+          census: np.ndarray | None = None, aggregation: str = "pooled",
+          lonely: str = "adjust", lonely_strata: np.ndarray | None = None) -> pd.DataFrame:
     """Assemble the long result table from ``(G, P)`` arrays (fractions).
 
     Criterion indices that are proportions (``top2box``) and expectation
@@ -52,22 +60,62 @@ def table(keys: pd.DataFrame, labels, n, n_eff, est, var, vsrs, *, method: str,
     bootstrap percentile interval) or the logit-scale linearised interval.
     Where either is undefined (index at 0 or 100 %, or zero variance) the
     Wilson interval with ``n_eff`` stands in, marked ``wilson-boundary``,
-    so no interval has zero width.
+    so no interval has zero width unless the estimate comes from a census.
+
+    ``n_eff`` comes in as Kish's ``(sum w)² / sum w²``. With
+    ``design_based`` (a design was given: weights, strata or a population
+    size) it is replaced by the design's own effective size: ``p (1 - p) /
+    Var`` for a criterion or expectation, as R ``svyciprop`` computes it
+    for its score-type (``"beta"``) interval, and ``n / deff`` for a
+    composite. Kish's value stays where those are 0/0 (an estimate at 0 or
+    100 % with no spread); a group sampled in full (``census``) has
+    ``n_eff = inf`` and a zero-width interval, as its index has no sampling
+    error. With ``dof = "degf"`` the score intervals of a design use
+    ``n_eff (t_{n-1} / t_degf)²`` trials (the correction R
+    ``svyciprop(method = "beta")`` applies, whatever its ``df``; it is 1
+    without a design) and the logit intervals t quantiles on ``degf``
+    degrees of freedom (R's default ``df = degf(design)``). ``dof = "inf"``
+    drops the correction and uses normal quantiles (R ``df = Inf`` for the
+    logit interval).
+
+    A group with fewer than two answers (``n < 2``) has no variance
+    estimate (R refuses: "only one primary sampling unit"): its ``se``,
+    ``deff`` and interval are NaN and ``note`` says why.
     """
     levels = np.array([lv for lv, _ in labels], dtype=object)
     n_rows = len(labels)
+    is_item = (levels == "criterion") | (levels == "expectation")
     proportion = levels == "expectation"
     if method == "top2box":
         proportion |= levels == "criterion"
+    n = np.asarray(n, dtype=float)
+    single = n < 2
     # influence values that cancel exactly still leave ~1e-33 of rounding
     var = np.where(var < 1e-24, 0.0, var)
     vsrs = np.where(vsrs < 1e-24, 0.0, vsrs)
-    se = np.where(np.isnan(est), np.nan, np.sqrt(var))
+    se = np.where(np.isnan(est) | single, np.nan, np.sqrt(var))
     with np.errstate(divide="ignore", invalid="ignore"):
-        deff = np.where(vsrs > 0, var / vsrs, np.nan)
-    p_low, p_high = proportion_interval(est * n_eff, n_eff, ci, level)
+        deff = np.where((vsrs > 0) & ~single, var / vsrs, np.nan)
+    n_eff = np.asarray(n_eff, dtype=float)
+    degf = np.maximum(n - 1, 0) if degf is None else np.asarray(degf, dtype=float)
+    whole = np.zeros(est.shape, dtype=bool) if census is None else \
+        np.broadcast_to(np.asarray(census, dtype=bool)[:, None], est.shape)
+    if design_based:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            design_n = np.where(is_item, est * (1 - est) / var, n / deff)
+        n_eff = np.where(np.isfinite(design_n) & (design_n > 0), design_n, n_eff)
+        n_eff = np.where(whole, np.inf, n_eff)
+    n_ci = n_eff
+    df = degf if dof == "degf" else np.full(est.shape, np.inf)
+    if design_based and dof == "degf":
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = t_critical_value(level, n - 1) / t_critical_value(level, degf)
+        n_ci = np.where(np.isfinite(ratio), n_eff * ratio * ratio, n_eff)
+    finite = np.isfinite(n_ci)
+    n_fin = np.where(finite, n_ci, 1.0)
+    p_low, p_high = proportion_interval(est * n_fin, n_fin, ci, level)
     if bounds is None:
-        c_low, c_high = logit_interval(est, se, level)
+        c_low, c_high = logit_interval(est, se, level, df)
     else:
         c_low, c_high = bounds
         c_low, c_high = c_low.copy(), c_high.copy()
@@ -75,20 +123,27 @@ def table(keys: pd.DataFrame, labels, n, n_eff, est, var, vsrs, *, method: str,
         c_low[flat] = np.nan
         c_high[flat] = np.nan
     fallback = np.isnan(c_low) & ~np.isnan(est)
-    w_low, w_high = proportion_interval(est * n_eff, n_eff, "wilson", level)
+    w_low, w_high = proportion_interval(est * n_fin, n_fin, "wilson", level)
     low = np.where(proportion, p_low, np.where(fallback, w_low, c_low))
     high = np.where(proportion, p_high, np.where(fallback, w_high, c_high))
+    low = np.where(finite, low, est)
+    high = np.where(finite, high, est)
+    unknown = single | np.isnan(est)
+    low, high = np.where(unknown, np.nan, low), np.where(unknown, np.nan, high)
     # pick names by index: string np.where over every row is slow for 20k groups
-    names = np.array(["", ci, "wilson-boundary", composite_interval], dtype=object)
+    names = np.array(["", ci, "wilson-boundary", composite_interval, "census"], dtype=object)
     which = np.where(proportion, 1, np.where(fallback, 2, 3))
-    interval = names[np.where(np.isnan(est), 0, which)]
+    which = np.where(finite | np.isnan(est), which, 4)
+    interval = names[np.where(unknown, 0, which)]
+    notes = np.array(["", NO_ANSWER, SINGLE], dtype=object)
+    note = notes[np.where(np.isnan(est), 1, np.where(single, 2, 0))]
     idx_method = np.where(levels == "expectation", "top2box", method).astype(object)
     g = len(keys)
     out = keys.loc[np.repeat(np.arange(g), n_rows)].reset_index(drop=True)
     out["level"] = np.tile(levels, g)
     out["code"] = np.tile(np.array([c for _, c in labels], dtype=object), g)
-    out["n"] = np.asarray(n).ravel().astype(np.int64)
-    out["n_eff"] = np.asarray(n_eff, dtype=float).ravel()
+    out["n"] = n.ravel().astype(np.int64)
+    out["n_eff"] = n_eff.ravel()
     out["deff"] = deff.ravel()
     out["estimate"] = 100 * est.ravel()
     out["se"] = 100 * se.ravel()
@@ -96,13 +151,21 @@ def table(keys: pd.DataFrame, labels, n, n_eff, est, var, vsrs, *, method: str,
     out["ci_high"] = 100 * high.ravel()
     out["interval"] = interval.ravel()
     out["conf_level"] = level
+    out["df"] = df.ravel()
     out["index_method"] = np.tile(idx_method, g)
-    out["low_n"] = out["n"].to_numpy() < min_n
+    out["aggregation"] = aggregation
+    out["lonely_rule"] = lonely
+    touched = np.zeros(g, dtype=np.int64) if lonely_strata is None else lonely_strata
+    out["lonely_strata"] = np.repeat(np.asarray(touched, dtype=np.int64), n_rows)
+    out["low_n"] = ~(out["n_eff"].to_numpy() >= min_n)
+    out["note"] = note.ravel()
     return out[[*keys.columns, *COLUMNS]]
 
 
-def check_common(ci: str, level: float, min_n) -> None:
-    """Reject an unknown interval method, a level outside (0, 1), a bad min_n."""
+def check_common(ci: str, level: float, min_n, dof: str = "degf") -> None:
+    """Reject an unknown interval method, a level outside (0, 1), a bad min_n or dof."""
+    if dof not in DOF:
+        raise ValueError(f"dof must be one of {DOF}, got {dof!r}")
     if ci not in PROPORTION_METHODS:
         raise ValueError(f"ci must be one of {PROPORTION_METHODS}, got {ci!r}")
     critical_value(level)

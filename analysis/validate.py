@@ -63,7 +63,12 @@ def scores(df: pd.DataFrame, codes: Sequence[str], scale: tuple[int, int],
         if code not in df.columns:
             raise InputError(code, None, "not in the data")
         x = numeric_column(df[code], code)
-        bad = ~np.isnan(x) & ((x < lo) | (x > hi) | (x != np.round(x)))
+        fraction = ~np.isnan(x) & np.isfinite(x) & (x != np.round(x))
+        if fraction.any():
+            i = _first(fraction)
+            raise InputError(code, i + 1, f"{x[i]:g} is not a whole number "
+                             f"(answers are {lo}-{hi})")
+        bad = ~np.isnan(x) & ((x < lo) | (x > hi))
         if bad.any():
             i = _first(bad)
             raise InputError(code, i + 1, f"{x[i]:g} is outside the scale {lo}-{hi}")
@@ -92,7 +97,12 @@ def design_columns(df: pd.DataFrame, weight: str | None, strata: str | None,
                              f"got {df[weight].iloc[i]!r}")
     h = None
     if strata is not None:
-        missing = df[strata].isna().to_numpy()
+        # blank text is no stratum, the same as a missing value: the command
+        # line reads every cell as text, the API may get NaN
+        col = df[strata]
+        missing = col.isna().to_numpy()
+        if col.dtype == object or pd.api.types.is_string_dtype(col.dtype):
+            missing = missing | (col.astype("string").str.strip() == "").fillna(True).to_numpy()
         if missing.any():
             raise InputError(strata, _first(missing) + 1, "stratum is empty")
         h = pd.factorize(df[strata], sort=True)[0]

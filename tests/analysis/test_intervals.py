@@ -79,3 +79,25 @@ def test_newcombe_matches_statsmodels(x1, n1, x2, n2):
     ours = newcombe_difference(x1, n1, x2, n2, 0.95)
     theirs = confint_proportions_2indep(x1, n1, x2, n2, method="newcomb", compare="diff")
     np.testing.assert_allclose(ours, theirs, rtol=1e-10)
+
+
+@pytest.mark.parametrize("method", ["wilson", "exact", "jeffreys"])
+def test_every_interval_holds_its_estimate_exactly_for_n_up_to_2000(method):
+    # every x = 0..n for n = 1..2000: 2 million intervals, compared exactly
+    n = np.repeat(np.arange(1, 2001), np.arange(1, 2001) + 1).astype(float)
+    x = np.concatenate([np.arange(k + 1) for k in range(1, 2001)]).astype(float)
+    low, high = proportion_interval(x, n, method)
+    p = x / n
+    assert (low <= p).all() and (p <= high).all()
+    assert (low[x == 0] == 0).all() and (high[x == n] == 1).all()
+    # as published, in percent: 100 % lies inside its own interval
+    assert (100 * high[x == n] == 100 * p[x == n]).all()
+
+
+def test_wilson_upper_bound_at_100_percent_is_exactly_one():
+    # the audit's cases: the formula's rounding left 99.99999999999999 %
+    low, high = proportion_interval([10, 13, 25, 30], [10, 13, 25, 30], "wilson")
+    assert (high == 1.0).all()
+    # lower bound still n / (n + z²) by hand (z = 1.959963984540054)
+    z2 = 1.959963984540054 ** 2
+    np.testing.assert_allclose(low, [n / (n + z2) for n in (10, 13, 25, 30)], rtol=1e-14)

@@ -52,7 +52,27 @@ def stratified(rng):
     return df
 
 
+def edges(rng):
+    """Small strata: a lonely one (E4, one response), a census (E3, n = N)."""
+    sizes = {"E1": 12, "E2": 8, "E3": 5, "E4": 1, "E5": 20}
+    population = {"E1": 40, "E2": 25, "E3": 5, "E4": 30, "E5": 200}
+    unit = {"E1": "U1", "E2": "U1", "E3": "U1", "E4": "U2", "E5": "U2"}
+    service = np.repeat(list(sizes), list(sizes.values()))
+    df = answers(rng, len(service), 0.08)
+    df.loc[service == "E2", "TC2"] = rng.choice([4.0, 5.0], size=8)  # 100 % in a domain
+    df.loc[service == "E4", CRITERIA] = 4.0  # the lonely response answers everything
+    df.insert(0, "service", service)
+    df.insert(1, "unit", [unit[s] for s in service])
+    df.insert(2, "population", [population[s] for s in service])
+    channel = rng.choice([0.8, 1.3], size=len(df))
+    df.insert(3, "weight", np.round([population[s] / sizes[s] for s in service] * channel, 4))
+    df.insert(4, "period", rng.choice(["2024", "2025"], size=len(df)))  # crosses the strata
+    return df
+
+
 if __name__ == "__main__":
+    edges(np.random.default_rng(20261201)).to_csv(HERE / "edges.csv", index=False,
+                                                   float_format="%.10g")
     rng = np.random.default_rng(20240611)
     srs(rng).to_csv(HERE / "srs.csv", index=False, float_format="%.10g")
     stratified(rng).to_csv(HERE / "stratified.csv", index=False, float_format="%.10g")
