@@ -20,11 +20,14 @@ that share strata, follows from the domains' per-cell moments exactly (R:
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
 
 from .design import group_rows
+
+if TYPE_CHECKING:  # indices imports this module
+    from .indices import Fit
 
 AGGREGATIONS = ("pooled", "mean_of_services", "mean_of_units")
 
@@ -41,7 +44,7 @@ def aggregated_over(rule: str, by: Sequence[str], service: str, unit: str) -> st
     return None if column is None or column in by else column
 
 
-def mean_of_domains(fine, coarse, by: Sequence[str]):
+def mean_of_domains(fine: Fit, coarse: Fit, by: Sequence[str]) -> Fit:
     """The ``coarse`` fit with each estimate the mean of its ``fine`` domains'.
 
     ``fine`` is a :class:`analysis.indices.Fit` grouped by ``by`` plus the

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from .indices import finish, fit
+from .indices import Fit, finish, fit
 from .intervals import PROPORTION_METHODS, critical_value, newcombe_difference
 from .scheme import Scheme
 
@@ -174,7 +174,7 @@ def compare(df: pd.DataFrame, between: str, a, b, by: Sequence[str] = (),
     return out.reset_index(drop=True)
 
 
-def _domain_covariance(f, ga: np.ndarray, gb: np.ndarray) -> np.ndarray:
+def _domain_covariance(f: Fit, ga: np.ndarray, gb: np.ndarray) -> np.ndarray:
     """Design covariance ``(pairs, P)`` of the estimates of disjoint groups ``ga``, ``gb``."""
     d = f.design
     s1 = np.zeros((d.n_groups, d.n_strata, f.moments.shape[2]))
@@ -182,4 +182,4 @@ def _domain_covariance(f, ga: np.ndarray, gb: np.ndarray) -> np.ndarray:
     per_stratum = np.zeros(d.n_strata)
     per_stratum[d.cell_stratum] = d.cell_scale * d.cell_centre / d.cell_nh
     cross = np.einsum("h,ghp,ghp->gp", per_stratum, s1[ga], s1[gb])
-    return -d.var_factor * cross
+    return np.asarray(-d.var_factor * cross)

@@ -89,14 +89,14 @@ class Design:
     cell_nh: np.ndarray     # (C,) responses in the whole stratum
     has_fpc: bool
     weighted: bool
-    cell_centre: np.ndarray = None  # (C,) 1 to centre at the stratum mean, 0 not (adjust)
-    cell_lonely: np.ndarray = None  # (C,) the cell's stratum has a single response
-    cell_census: np.ndarray = None  # (C,) the cell's stratum was sampled in full
-    var_factor: float = 1.0         # strata / strata with a variance ("average")
-    lonely: str = "adjust"
-    stratified: bool = False
-    cell_stratum: np.ndarray = None  # (C,) stratum number of each cell
-    n_strata: int = 1
+    cell_centre: np.ndarray  # (C,) 1 to centre at the stratum mean, 0 not (adjust)
+    cell_lonely: np.ndarray  # (C,) the cell's stratum has a single response
+    cell_census: np.ndarray  # (C,) the cell's stratum was sampled in full
+    cell_stratum: np.ndarray  # (C,) stratum number of each cell
+    var_factor: float         # strata / strata with a variance ("average")
+    lonely: str
+    stratified: bool
+    n_strata: int
 
     @classmethod
     def from_frame(cls, df: pd.DataFrame, gid: np.ndarray, n_groups: int,

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Any, Sequence
 
 import numpy as np
 import pandas as pd
@@ -29,7 +29,7 @@ class Fit:
     """
 
     keys: pd.DataFrame
-    labels: list
+    labels: list[tuple[str, str]]
     t: np.ndarray
     est: np.ndarray        # (G, P) fractions
     n: np.ndarray          # (G, P) answers (items) or responses (composites)
@@ -38,18 +38,19 @@ class Fit:
     answered: np.ndarray   # (C, P) answers behind each estimate, per cell
     design: Design
 
-    def variances(self):
+    def variances(self) -> tuple[np.ndarray, np.ndarray]:
         return self.design.variances(self.moments)
 
     def degf(self) -> np.ndarray:
         """R ``degf(subset(design, group))`` per estimate: its rows minus its strata."""
         d = self.design
-        return d.per_group(self.answered) - d.per_group((self.answered > 0).astype(float))
+        return np.asarray(d.per_group(self.answered)
+                          - d.per_group((self.answered > 0).astype(float)))
 
     def census(self) -> np.ndarray:
         """Groups whose every stratum was sampled in full."""
         d = self.design
-        return d.per_group((~d.cell_census).astype(float)) == 0
+        return np.asarray(d.per_group((~np.asarray(d.cell_census)).astype(float)) == 0)
 
     def lonely_strata(self) -> np.ndarray:
         """Lonely strata (a single response) each group has a response in."""
@@ -219,8 +220,8 @@ def estimate(df: pd.DataFrame, scheme: Scheme | None = None, by: Sequence[str] =
     if variance not in VARIANCES:
         raise ValueError(f"variance must be one of {VARIANCES}, got {variance!r}")
     check_aggregation(aggregation)
-    common = dict(method=method, ci=ci, level=level, min_n=min_n, dof=dof, lonely=lonely,
-                  aggregation=aggregation)
+    common: dict[str, Any] = dict(method=method, ci=ci, level=level, min_n=min_n, dof=dof,
+                                  lonely=lonely, aggregation=aggregation)
     over = aggregated_over(aggregation, by, service, unit)
     if over is not None:
         if variance != "linearization":
@@ -245,8 +246,8 @@ def estimate(df: pd.DataFrame, scheme: Scheme | None = None, by: Sequence[str] =
                   composite_interval="percentile-bootstrap", **common)
 
 
-def finish(f: Fit, *, var=None, vsrs=None, design_based: bool | None = None,
-           **options) -> pd.DataFrame:
+def finish(f: Fit, *, var: np.ndarray | None = None, vsrs: np.ndarray | None = None,
+           design_based: bool | None = None, **options: Any) -> pd.DataFrame:
     """The published table of a fit (variances from its moments unless given)."""
     if var is None:
         var, vsrs = f.variances()

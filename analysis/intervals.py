@@ -9,6 +9,7 @@ import numpy as np
 
 # scipy.special, not scipy.stats: the same quantiles without a two-second
 # import, which every command-line call would pay.
+from numpy.typing import ArrayLike
 from scipy import special
 
 PROPORTION_METHODS = ("wilson", "exact", "jeffreys")
@@ -88,7 +89,7 @@ def proportion_interval(count, nobs, method: str = "wilson", level: float = 0.95
     return np.where(bad, np.nan, low), np.where(bad, np.nan, high)
 
 
-def t_critical_value(level: float, df) -> np.ndarray:
+def t_critical_value(level: float, df: ArrayLike) -> np.ndarray:
     """Two-sided Student t quantile with ``df`` degrees of freedom (normal at inf).
 
     NaN where ``df`` is not positive (R's ``qt`` gives NaN there too).
@@ -100,7 +101,7 @@ def t_critical_value(level: float, df) -> np.ndarray:
                         np.nan)
 
 
-def logit_interval(estimate, se, level: float = 0.95, df=np.inf):
+def logit_interval(estimate, se, level: float = 0.95, df: ArrayLike = np.inf):
     """Wald interval built on the logit scale and mapped back to 0..1.
 
     Notes

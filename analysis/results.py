@@ -7,8 +7,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from .intervals import (PROPORTION_METHODS, critical_value, logit_interval,
-                        proportion_interval, t_critical_value)
+from .intervals import PROPORTION_METHODS, critical_value, logit_interval, proportion_interval, t_critical_value
 from .scheme import Scheme
 
 COLUMNS = ("level", "code", "n", "n_eff", "deff", "estimate", "se", "ci_low",

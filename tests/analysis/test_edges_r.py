@@ -12,10 +12,10 @@ import subprocess
 import numpy as np
 import pandas as pd
 import pytest
-
-from analysis import compare, estimate
 from conftest import REFERENCE, ROOT
 from test_reference_r import r_with_survey
+
+from analysis import compare, estimate
 
 DESIGNS = {"weighted": dict(weight="weight", strata="service"),
            "fpc": dict(weight="weight", strata="service", fpc="population")}
