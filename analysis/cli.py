@@ -17,8 +17,12 @@ import numpy as np
 import pandas as pd
 
 from . import sample_size
+from .aggregate import AGGREGATIONS
 from .compare import compare
+from .design import LONELY_RULES
+from .files import FLAGGED, flag_column, read_csv_text, read_workbook
 from .indices import estimate
+from .results import DOF
 from .scheme import Scheme
 from .validate import InputError, numeric_column, scores
 
@@ -26,25 +30,25 @@ _CODE = re.compile(r"^[A-Z]{2,3}[0-9]{1,2}$")
 EXIT_INPUT = 2
 
 
-def _load(path: str) -> pd.DataFrame:
-    try:
-        df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except pd.errors.EmptyDataError:
-        raise InputError(None, None, f"{path} is empty") from None
-    except FileNotFoundError:
-        raise InputError(None, None, f"{path}: no such file") from None
+def _load(path: str, scheme: Scheme) -> pd.DataFrame:
+    """Read a responses CSV or XLSX (the service's own exports among them) as text."""
+    if Path(path).suffix.lower() in (".xlsx", ".xlsm"):
+        df = read_workbook(path, scheme)
+    else:
+        df = read_csv_text(path)
     if df.empty:
         raise InputError(None, None, f"{path} has no responses (only a header)")
     return df
 
 
-def _prepare(df: pd.DataFrame, scheme: Scheme, by, numeric=(), keep=()):
+def _prepare(df: pd.DataFrame, scheme: Scheme, by, numeric=(), keep=(),
+             include_flagged: bool = False):
     """Check and convert; return ``(kept rows, their file positions, exclusions)``."""
-    known = set(scheme.criteria) | set(scheme.expectations)
+    known = set(scheme.criteria) | set(scheme.expectations) | set(scheme.choices)
     for col in df.columns:
         if _CODE.match(col) and col not in known:
             raise InputError(col, None, "not a criterion or expectation code of the "
-                             "questionnaire")
+                             "questionnaire, nor one of its questions")
     for col in [*by, *numeric, *keep]:
         if col is not None and col not in df.columns:
             raise InputError(col, None, "not in the file")
@@ -58,6 +62,12 @@ def _prepare(df: pd.DataFrame, scheme: Scheme, by, numeric=(), keep=()):
             df[col] = numeric_column(df[col], col)
     reasons = {}
     drop = np.zeros(len(df), dtype=bool)
+    flag = flag_column(df)
+    if flag is not None and not include_flagged:
+        flagged = df[flag].str.strip().str.casefold().isin(FLAGGED).to_numpy()
+        if flagged.any():
+            reasons[f"flagged ({flag!r})"] = int(flagged.sum())
+            drop |= flagged
     for col in [*by, *keep]:
         blank = (df[col].str.strip() == "").to_numpy() & ~drop
         if blank.any():
@@ -95,10 +105,15 @@ def _analyse(args, run) -> int:
     scheme = Scheme.sipas_service_delivery()
     if args.scheme:
         scheme = Scheme.from_mapping(json.loads(Path(args.scheme).read_text("utf-8")))
-    raw = _load(args.responses)
-    keep = [getattr(args, "strata", None), getattr(args, "between", None)]
+    raw = _load(args.responses, scheme)
+    # a blank stratum is an error, as in the API (analysis.estimate), not a dropped row
+    keep = [getattr(args, "between", None)]
     numeric = [getattr(args, "weight", None), getattr(args, "fpc", None)]
-    df, positions, reasons = _prepare(raw, scheme, args.by, numeric, [k for k in keep if k])
+    for col in (getattr(args, "strata", None),):
+        if col is not None and col not in raw.columns:
+            raise InputError(col, None, "not in the file")
+    df, positions, reasons = _prepare(raw, scheme, args.by, numeric, [k for k in keep if k],
+                                      args.include_flagged)
     if df.empty:
         raise InputError(None, None, f"{args.responses} has no usable responses: " +
                          ", ".join(f"{k} ({v})" for k, v in reasons.items()))
@@ -118,7 +133,8 @@ def _indices(args) -> int:
     return _analyse(args, lambda df, scheme: estimate(
         df, scheme, by=args.by, weight=args.weight, strata=args.strata, fpc=args.fpc,
         method=args.method, ci=args.ci, level=args.level, min_n=args.min_n,
-        variance=args.variance, replicates=args.replicates, seed=args.seed))
+        variance=args.variance, replicates=args.replicates, seed=args.seed,
+        lonely=args.lonely, dof=args.dof, aggregation=args.aggregation))
 
 
 def _compare(args) -> int:
@@ -126,7 +142,8 @@ def _compare(args) -> int:
     args.between = col
     return _analyse(args, lambda df, scheme: compare(
         df, col, a, b, by=args.by, scheme=scheme, weight=args.weight, strata=args.strata,
-        fpc=args.fpc, method=args.method, level=args.level, min_n=args.min_n))
+        fpc=args.fpc, method=args.method, level=args.level, min_n=args.min_n,
+        lonely=args.lonely))
 
 
 def _samplesize(args) -> int:
@@ -155,12 +172,21 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("--min-n", type=int, default=30, dest="min_n")
     common.add_argument("--out", metavar="FILE.csv|.json|.xlsx")
     common.add_argument("--scheme", metavar="SCHEME.json", help="questionnaire structure")
+    common.add_argument("--include-flagged", action="store_true", dest="include_flagged",
+                        help="keep responses the service flagged (left out by default)")
+    common.add_argument("--lonely", choices=LONELY_RULES, default="adjust",
+                        help="a stratum with one response (R's survey.lonely.psu)")
     ind = sub.add_parser("indices", parents=[common], help="every index with its interval")
     ind.add_argument("--ci", choices=("wilson", "exact", "jeffreys"), default="wilson")
     ind.add_argument("--variance", choices=("linearization", "bootstrap"),
                      default="linearization")
     ind.add_argument("--replicates", type=int, default=1000)
     ind.add_argument("--seed", type=int)
+    ind.add_argument("--dof", choices=DOF, default="degf",
+                     help="interval degrees of freedom: R's degf(design) or inf (normal)")
+    ind.add_argument("--aggregation", choices=AGGREGATIONS, default="pooled",
+                     help="index above one service/unit: pooled or a mean of their indices "
+                     "(columns 'service' and 'unit')")
     ind.set_defaults(run=_indices)
     cmp = sub.add_parser("compare", parents=[common], help="differences between A and B")
     cmp.add_argument("--between", nargs=3, required=True, metavar=("COL", "A", "B"))

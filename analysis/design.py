@@ -38,7 +38,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from .validate import design_columns
+from .validate import design_columns, nfc
 
 LONELY_RULES = ("fail", "certainty", "adjust", "average")
 
@@ -70,6 +70,8 @@ def group_rows(df: pd.DataFrame, by: Sequence[str]) -> tuple[np.ndarray, pd.Data
     missing = [c for c in by if c not in df.columns]
     if missing:
         raise ValueError(f"grouping column(s) not in the data: {', '.join(missing)}")
+    if any(nfc(df[c]) is not df[c] for c in by):  # one name however it is spelled
+        df = df.assign(**{c: nfc(df[c]) for c in by})
     grouped = df.groupby(by, sort=True, dropna=False, observed=True)
     gid = grouped.ngroup().to_numpy(dtype=np.intp)
     keys = grouped.size().index.to_frame(index=False)[by]
@@ -120,7 +122,7 @@ class Design:
         if lonely == "fail" and lonely_h.any():
             where = ""
             if strata is not None:
-                label = pd.factorize(df[strata], sort=True)[1][int(np.flatnonzero(lonely_h)[0])]
+                label = pd.factorize(nfc(df[strata]), sort=True)[1][int(np.flatnonzero(lonely_h)[0])]
                 where = f" {label!r}"
             raise ValueError(f"stratum{where} has only one response: no variance estimate "
                              "(lonely rule 'fail'; choose certainty, adjust or average)")

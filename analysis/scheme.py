@@ -16,6 +16,10 @@ CRITERION_SCALE = (1, 5)
 EXPECTATION_SCALE = (1, 4)
 OVERALL_CODE = "SIPAS"
 
+# perceptions (harassment, informal payment), channel, then the respondent:
+# gender, age band, education, occupation, ethnicity
+SERVICE_DELIVERY_CHOICES = ("NT1", "NT2", "KENH", "GIOI", "TUOI", "HOCVAN", "NGHE", "DANTOC")
+
 _SERVICE_DELIVERY = {
     "TC": 3, "TT": 4, "CC": 3, "KQ": 3, "PA": 3,
 }
@@ -69,6 +73,7 @@ class Scheme:
     groups: tuple[Group, ...]
     group_weights: tuple[float, ...]
     expectations: tuple[str, ...] = ()
+    choices: tuple[str, ...] = ()  # single-choice questions: perceptions, channel, respondent
     criterion_scale: tuple[int, int] = CRITERION_SCALE
     expectation_scale: tuple[int, int] = EXPECTATION_SCALE
 
@@ -78,7 +83,9 @@ class Scheme:
 
         ``{"groups": [{"code": "DV", "weight": 1, "elements": [{"code": "TC",
         "criteria": ["TC1", "TC2"], "weights": [1, 1]}]}], "expectations":
-        ["MM1"]}``; ``weight``/``weights`` keys are optional.
+        ["MM1"], "choices": ["NT1", "KENH"]}``; ``weight``/``weights`` keys
+        are optional. ``choices`` names the single-choice questions (not
+        indices) a data file may carry beside the answers.
         """
         raw_groups = spec.get("groups")
         if not raw_groups:
@@ -98,8 +105,9 @@ class Scheme:
             groups.append(Group(str(g["code"]), tuple(elements),
                                 _weights(ew, len(elements), str(g["code"]))))
         gw = _weights([g.get("weight", 1.0) for g in raw_groups], len(groups), "groups")
-        scheme = cls(tuple(groups), gw, tuple(str(c) for c in spec.get("expectations") or ()))
-        codes = scheme.criteria + scheme.expectations
+        scheme = cls(tuple(groups), gw, tuple(str(c) for c in spec.get("expectations") or ()),
+                     tuple(str(c) for c in spec.get("choices") or ()))
+        codes = scheme.criteria + scheme.expectations + scheme.choices
         dupes = sorted({c for c in codes if codes.count(c) > 1})
         if dupes:
             raise ValueError(f"scheme: codes used twice: {', '.join(dupes)}")
@@ -113,6 +121,7 @@ class Scheme:
                 {"code": el, "criteria": [f"{el}{i}" for i in range(1, k + 1)]}
                 for el, k in _SERVICE_DELIVERY.items()]}],
             "expectations": [f"MM{i}" for i in range(1, 11)],
+            "choices": list(SERVICE_DELIVERY_CHOICES),
         })
 
     @property

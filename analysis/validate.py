@@ -6,6 +6,7 @@ labels.
 """
 from __future__ import annotations
 
+import unicodedata
 from typing import Sequence
 
 import numpy as np
@@ -26,6 +27,21 @@ class InputError(ValueError):
         else:
             where = f"column {column!r}" + (f", row {row}" if row is not None else " (header)")
         super().__init__(f"{where}: {problem}")
+
+
+def nfc(series: pd.Series) -> pd.Series:
+    """Text in Unicode normal form C, so that "Hộ tịch" typed two ways is one name.
+
+    A file saved on Windows in code page 1258 spells Vietnamese letters as a
+    base letter and combining marks (NFD-like); a UTF-8 file as precomposed
+    letters. Only the distinct values are checked, so this costs little.
+    """
+    if not (series.dtype == object or pd.api.types.is_string_dtype(series.dtype)):
+        return series
+    values = pd.unique(series.dropna())
+    change = {v: unicodedata.normalize("NFC", v) for v in values
+              if isinstance(v, str) and not unicodedata.is_normalized("NFC", v)}
+    return series.replace(change) if change else series
 
 
 def _first(mask: np.ndarray) -> int:
@@ -99,13 +115,13 @@ def design_columns(df: pd.DataFrame, weight: str | None, strata: str | None,
     if strata is not None:
         # blank text is no stratum, the same as a missing value: the command
         # line reads every cell as text, the API may get NaN
-        col = df[strata]
+        col = nfc(df[strata])
         missing = col.isna().to_numpy()
         if col.dtype == object or pd.api.types.is_string_dtype(col.dtype):
             missing = missing | (col.astype("string").str.strip() == "").fillna(True).to_numpy()
         if missing.any():
             raise InputError(strata, _first(missing) + 1, "stratum is empty")
-        h = pd.factorize(df[strata], sort=True)[0]
+        h = pd.factorize(col, sort=True)[0]
     pop = None
     if fpc is not None:
         pop = numeric_column(df[fpc], fpc)

@@ -116,4 +116,5 @@ class QuestionnaireDefinition:
                 for g in self.groups
             ],
             "expectations": [e.code for e in self.expectations],
+            "choices": [c.code for c in self.choices],
         }
