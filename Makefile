@@ -31,7 +31,6 @@ system-deps:
 run: install
 	$(SIPAS) db upgrade
 	$(SIPAS) demo seed --responses 400
-	@echo "Staff pages: http://localhost:$(PORT)/staff/login"
 	$(SIPAS) serve --host 0.0.0.0 --port $(PORT)
 
 test: install-test

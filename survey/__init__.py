@@ -55,9 +55,9 @@ def register_blueprints(app: Flask) -> None:
     """
     from importlib import import_module
 
-    from survey import admin, auth, citizen, dashboard, invitations, paper, plans, public
+    from survey import admin, auth, citizen, dashboard, home, invitations, paper, plans, public
 
-    for feature in (citizen, invitations, auth, admin, dashboard, public, plans, paper):
+    for feature in (citizen, invitations, auth, admin, dashboard, public, plans, paper, home):
         import_module(f"{feature.__name__}.views")
         app.register_blueprint(feature.bp)
     app.register_blueprint(admin.posters_bp)

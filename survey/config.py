@@ -5,6 +5,7 @@ import importlib.util
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from analysis.intervals import PROPORTION_METHODS
 from analysis.scoring import METHODS as INDEX_METHODS
@@ -35,6 +36,35 @@ def _secret_key(instance_path: Path, production: bool) -> str:
     path.write_text(key)
     path.chmod(0o600)
     return key
+
+
+def _base_url(given: str, production: bool, port: int) -> tuple[str, str]:
+    """Return the address QR codes carry and where it came from: "setting", "lan" or "loopback"."""
+    raw = given.strip().rstrip("/")
+    if raw:
+        parts = urlsplit(raw)
+        if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+            raise ConfigError(
+                f"SIPAS_BASE_URL must be the http(s) address phones open, such as "
+                f"https://khaosat.example.gov.vn or http://192.168.1.20:{port}; got {raw!r}"
+            )
+        return raw, "setting"
+    if production:
+        raise ConfigError(
+            "SIPAS_BASE_URL is not set. In production (SIPAS_ENV=production) the "
+            "service refuses to start without it: every QR code, poster and "
+            "invitation slip prints this address, and a guessed one would send "
+            "citizens' phones nowhere. Export the public address, for example\n"
+            "  export SIPAS_BASE_URL=https://khaosat.example.gov.vn"
+        )
+    from survey import lan
+
+    # Development: the LAN address, so a phone on the office network can
+    # scan the demo's QR codes; localhost only when there is no network.
+    found = lan.address()
+    if found:
+        return f"http://{found}:{port}", "lan"
+    return f"http://localhost:{port}", "loopback"
 
 
 def _int(name: str, default: int) -> int:
@@ -108,8 +138,6 @@ def from_environment(instance_path: Path, overrides: dict | None = None) -> dict
         "DATABASE_URL": database_url,
         "PORT": _int("PORT", 5000),
         "REDIS_URL": _redis_url(),
-        # The address printed on QR codes; phones must be able to reach it.
-        "SIPAS_BASE_URL": (os.environ.get("SIPAS_BASE_URL") or "").rstrip("/"),
         "SIPAS_MIN_N": _int("SIPAS_MIN_N", 30),
         **_method_settings(),
         "SIPAS_RETENTION_MONTHS": _int("SIPAS_RETENTION_MONTHS", 24),
@@ -141,6 +169,10 @@ def from_environment(instance_path: Path, overrides: dict | None = None) -> dict
         "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
     }
     settings.update(overrides)
+    # The address printed on QR codes; phones must be able to reach it.
+    settings["SIPAS_BASE_URL"], settings["SIPAS_BASE_URL_ORIGIN"] = _base_url(
+        overrides.get("SIPAS_BASE_URL") or os.environ.get("SIPAS_BASE_URL") or "",
+        bool(settings["SIPAS_PRODUCTION"]), settings["PORT"])
     settings["DATABASE_URL"] = normalise_database_url(settings["DATABASE_URL"])
     return settings
 

@@ -35,6 +35,7 @@ class Sheet:
     counter_name: str
     url: str
     service_name: str | None = None
+    loopback: bool = False  # the URL only reaches the server itself: warn on the page
 
 
 def _qr(c: Canvas, url: str, x: float, y: float, size: float) -> None:
@@ -85,6 +86,20 @@ def _block(c: Canvas, sheet: Sheet, x: float, y: float, w: float, h: float, scal
     c.setFillColor(black)
 
 
+def _loopback_warning(c: Canvas, sheet: Sheet) -> None:
+    """Across the top margin: this QR points at the server itself, no phone can open it."""
+    if not sheet.loopback:
+        return
+    width, height = A4
+    c.setFillColor(HexColor("#fff1f1"))
+    c.rect(0, height - 9 * mm, width, 9 * mm, stroke=0, fill=1)
+    c.setFillColor(RED)
+    c.setFont(BOLD, 10)
+    c.drawCentredString(width / 2, height - 6 * mm, "CẢNH BÁO: mã QR trỏ tới localhost, điện thoại không mở được. "
+                        "Đặt SIPAS_BASE_URL rồi in lại.")
+    c.setFillColor(black)
+
+
 def _document(pages) -> bytes:
     register_fonts()
     buffer = io.BytesIO()
@@ -106,7 +121,8 @@ def counter_posters(sheets: list[Sheet]) -> bytes:
     width, height = A4
     margin = 15 * mm
     return _document(
-        (lambda c, s=s: _block(c, s, margin, margin, width - 2 * margin, height - 2 * margin, 1.0))
+        (lambda c, s=s: (_block(c, s, margin, margin, width - 2 * margin, height - 2 * margin, 1.0),
+                         _loopback_warning(c, s)))
         for s in sheets
     )
 
@@ -124,6 +140,7 @@ def _card_page(c: Canvas, sheet: Sheet) -> None:
             c.rect(x, y, w, h, stroke=1, fill=0)
             c.setDash()
             _block(c, sheet, x, y, w, h, 0.5)
+    _loopback_warning(c, sheet)
 
 
 def service_cards(sheets: list[Sheet]) -> bytes:
@@ -133,16 +150,18 @@ def service_cards(sheets: list[Sheet]) -> bytes:
 
 def counter_sheets(points) -> list[Sheet]:
     """One sheet per counter with a live token (needs an app context for the URL)."""
-    from survey.links import survey_url
+    from survey.links import loopback_base_url, survey_url
 
-    return [Sheet(p.unit.name, p.name, survey_url(p)) for p in points if p.token]
+    loopback = loopback_base_url()
+    return [Sheet(p.unit.name, p.name, survey_url(p), loopback=loopback) for p in points if p.token]
 
 
 def service_sheets(points) -> list[Sheet]:
     """One sheet per service offered at each counter with a live token."""
-    from survey.links import survey_url
+    from survey.links import loopback_base_url, survey_url
 
+    loopback = loopback_base_url()
     return [
-        Sheet(p.unit.name, p.name, survey_url(p, v), v.name)
+        Sheet(p.unit.name, p.name, survey_url(p, v), v.name, loopback=loopback)
         for p in points if p.token for v in p.services
     ]

@@ -40,6 +40,7 @@ def test_production_refuses_to_start_without_secret_key(tmp_path, monkeypatch):
 def test_production_cookies_are_secure(tmp_path, monkeypatch):
     monkeypatch.setenv("SIPAS_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", "s" * 48)
+    monkeypatch.setenv("SIPAS_BASE_URL", "https://khaosat.example.gov.vn")  # required in production
     settings = from_environment(tmp_path)
     assert settings["SESSION_COOKIE_SECURE"] and settings["SESSION_COOKIE_HTTPONLY"]
     assert settings["SESSION_COOKIE_SAMESITE"] == "Lax"

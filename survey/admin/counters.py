@@ -13,7 +13,7 @@ from survey.auth.access import current_user, require_visible_unit, roles_require
 from survey.auth.nav import nav_item
 from survey.catalogue import operations as ops
 from survey.catalogue import queries
-from survey.links import base_url, survey_url
+from survey.links import base_url, loopback_base_url, survey_url
 from survey.models import Service, ServicePoint
 
 
@@ -53,6 +53,7 @@ def _form(point: ServicePoint | None):
         "admin/counter.html", point=point, units=visible_units(current_user), services=queries.services(s),
         qr_url=survey_url(point) if point and point.token else None,
         kiosk_url=kiosk_url(point) if point and point.kiosk_token else None,
+        loopback=loopback_base_url(), base_url=base_url(),
     )
 
 

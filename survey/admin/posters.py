@@ -10,7 +10,7 @@ from survey.admin.counters import visible_point
 from survey.auth.access import current_user, roles_required, visible_unit_ids
 from survey.auth.nav import nav_item
 from survey.catalogue.queries import points_of_units
-from survey.links import survey_url
+from survey.links import base_url, loopback_base_url, survey_url
 
 KINDS = {"counters": (posters.counter_sheets, posters.counter_posters),
          "services": (posters.service_sheets, posters.service_cards)}
@@ -28,7 +28,7 @@ def _points():
 @roles_required("analyst")
 def index():
     """List the counters with links to their posters, cards and QR images."""
-    return render_template("admin/posters.html",
+    return render_template("admin/posters.html", loopback=loopback_base_url(), base_url=base_url(),
                            points=points_of_units(db.session(), visible_unit_ids(current_user)))
 
 
@@ -54,6 +54,9 @@ def counter_qr(point_id: int, fmt: str):
     if point.token is None:
         abort(404)
     url = survey_url(point)
-    body, mimetype = (qr.svg(url), "image/svg+xml") if fmt == "svg" else (qr.png(url), "image/png")
+    # A QR only the server can open is labelled so on the image itself.
+    warning = qr.LOOPBACK_WARNING if loopback_base_url() else ()
+    body, mimetype = ((qr.svg(url, warning=warning), "image/svg+xml") if fmt == "svg"
+                      else (qr.png(url, warning=warning), "image/png"))
     return Response(body, mimetype=mimetype, headers={
         "Content-Disposition": f'attachment; filename="qr-quay-{point.id}.{fmt}"'})

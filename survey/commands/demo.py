@@ -8,7 +8,7 @@ from flask.cli import AppGroup
 from survey import db, demo, qr
 from survey.auth.operations import ensure_demo_admin
 from survey.demo.responses import seed_responses
-from survey.links import survey_url
+from survey.links import base_url, describe_base_url, survey_url
 from survey.questionnaire.sync import sync_shipped
 
 demo_cli = AppGroup("demo", help="Demo data.")
@@ -29,7 +29,9 @@ def seed(quiet: bool, responses: int) -> None:
     click.echo(f"Demo ready: {commune.name}, {commune.parent.name} ({len(points)} counters"
                + (f", {added} synthetic responses" if added else "") + ").")
     click.echo(f"Demo administrator (for trying the service only): {admin.username} / {password}"
-               " — log in at /staff/login; this password changes at every `sipas demo seed`.")
+               " — this password changes at every `sipas demo seed`.")
+    click.echo(f"Staff pages: {base_url()}/staff/login")
+    click.echo(describe_base_url())
     if quiet:
         return
     for point in points:

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from survey import db, posters
 from survey.catalogue.queries import service_points
+from survey.links import describe_base_url, loopback_base_url
 from survey.models import Unit
 
 
@@ -35,6 +36,8 @@ def posters_command(out_file: Path, kind: str, unit_code: str | None) -> None:
         sheets, render = posters.service_sheets(points), posters.service_cards
     if not sheets:
         raise click.ClickException("no counter with a live QR token to print")
+    if loopback_base_url():
+        click.echo("Warning: " + describe_base_url(), err=True)
     out_file.parent.mkdir(parents=True, exist_ok=True)
     out_file.write_bytes(render(sheets))
     click.echo(f"Wrote {len(sheets)} page(s) to {out_file}")

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from survey import db, qr
 from survey.catalogue.queries import service_points
-from survey.links import survey_url
+from survey.links import describe_base_url, loopback_base_url, survey_url
 from survey.models import Service
 
 
@@ -32,6 +32,8 @@ def qr_command(point_id: int | None, service_code: str | None, out_dir: Path, no
         service = s.scalar(select(Service).where(Service.code == service_code))
         if service is None:
             raise click.ClickException(f"no procedure with code {service_code}")
+    if loopback_base_url():
+        click.echo("Warning: " + describe_base_url(), err=True)
     for point in points:
         if point.token is None:
             click.echo(f"{point.name}: token revoked, no QR", err=True)

@@ -6,6 +6,8 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from gunicorn.app.base import BaseApplication
 
+from survey.links import describe_base_url
+
 
 class _Gunicorn(BaseApplication):
     def __init__(self, options: dict):
@@ -33,6 +35,7 @@ def serve(host: str, port: int | None, workers: int, threads: int) -> None:
     """Serve the application with gunicorn."""
     port = port or current_app.config["PORT"]
     click.echo(f"Serving on http://{host}:{port}/ (Ctrl+C to stop)")
+    click.echo(describe_base_url())
     _Gunicorn({
         "bind": f"{host}:{port}",
         "workers": workers,

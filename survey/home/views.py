@@ -1,0 +1,12 @@
+"""Routes of the front page."""
+from __future__ import annotations
+
+from flask import render_template
+
+from survey.home import bp
+
+
+@bp.get("/")
+def index():
+    """Say what this server is: citizens scan a counter's QR, staff log in here. Reads nothing stored."""
+    return render_template("home.html")
