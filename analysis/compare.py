@@ -134,12 +134,45 @@ def compare(df: pd.DataFrame, between: str, a, b, by: Sequence[str] = (),
     n_est = len(f.labels)
     side_a = sides.iloc[(ga[:, None] * n_est + np.arange(n_est)).ravel()].reset_index(drop=True)
     side_b = sides.iloc[(gb[:, None] * n_est + np.arange(n_est)).ravel()].reset_index(drop=True)
+    se = np.sqrt(np.where(var_d < 1e-24, 0.0, var_d)).ravel()
+    prop = side_a["interval"].isin(PROPORTION_METHODS).to_numpy() & (not f.design.given)
+    out = _differences(side_a, side_b, se, prop, by, level, "wald-design" if f.design.given else "wald-linearization")
+    out.insert(out.columns.get_loc("low_n"), "lonely_rule", lonely)
+    return out
+
+
+def compare_estimates(side_a: pd.DataFrame, side_b: pd.DataFrame, by: Sequence[str] = (),
+                      level: float = 0.95) -> pd.DataFrame:
+    """:func:`compare` on the estimate tables of two independent samples (e.g. two periods).
+
+    ``side_a`` and ``side_b`` are tables as :func:`analysis.estimate` or
+    :func:`analysis.sufficient.estimate_from_stats` return them, with the
+    ``by`` key columns; rows are matched on ``by``, ``level`` and ``code``
+    (a row on one side only is left out).
+
+    Notes
+    -----
+    Different respondents on each side: no covariance, so ``se = sqrt(se_a²
+    + se_b²)``; the intervals and tests are then those of :func:`compare`
+    without a design (Newcombe for proportions, Wald for composites).
+    """
+    keys = list(by) + ["level", "code"]
+    m = side_a.merge(side_b, on=keys, suffixes=("_a", "_b"), sort=False)
+    cols = ("n", "n_eff", "estimate", "se", "interval", "index_method", "low_n")
+    a = m[keys].assign(**{c: m[f"{c}_a"].to_numpy() for c in cols})
+    b = m[keys].assign(**{c: m[f"{c}_b"].to_numpy() for c in cols})
+    se = np.hypot(a["se"].to_numpy(dtype=float), b["se"].to_numpy(dtype=float)) / 100
+    prop = a["interval"].isin(PROPORTION_METHODS).to_numpy()
+    return _differences(a, b, se, prop, by, level, "wald-linearization")
+
+
+def _differences(side_a: pd.DataFrame, side_b: pd.DataFrame, se: np.ndarray, prop: np.ndarray,
+                 by: Sequence[str], level: float, wald: str) -> pd.DataFrame:
+    """The difference table of aligned sides given the difference's standard error (fractions)."""
     pa, pb = side_a["estimate"].to_numpy() / 100, side_b["estimate"].to_numpy() / 100
     na, nb = side_a["n_eff"].to_numpy(), side_b["n_eff"].to_numpy()
     d = pa - pb
-    se = np.sqrt(np.where(var_d < 1e-24, 0.0, var_d)).ravel()
     z = critical_value(level)
-    prop = side_a["interval"].isin(PROPORTION_METHODS).to_numpy() & (not f.design.given)
     n_low, n_high = newcombe_difference(pa * na, na, pb * nb, nb, level)
     with np.errstate(divide="ignore", invalid="ignore"):
         pool = (pa * na + pb * nb) / (na + nb)
@@ -162,14 +195,12 @@ def compare(df: pd.DataFrame, between: str, a, b, by: Sequence[str] = (),
     out["se"] = 100 * se
     out["ci_low"] = 100 * np.where(use_score, n_low, d - z * se)
     out["ci_high"] = 100 * np.where(use_score, n_high, d + z * se)
-    wald = "wald-design" if f.design.given else "wald-linearization"
     out["interval"] = np.where(prop, "newcombe", np.where(boundary, "newcombe-boundary", wald))
     out["p_value"] = p_value
     out["p_holm"] = holm(p_value)
     out["p_bh"] = benjamini_hochberg(p_value)
     out["conf_level"] = level
     out["index_method"] = side_a["index_method"].to_numpy()
-    out["lonely_rule"] = lonely
     out["low_n"] = (side_a["low_n"] | side_b["low_n"]).to_numpy()
     return out.reset_index(drop=True)
 

@@ -45,6 +45,13 @@ class Plan(Base):
     interval_method: Mapped[str] = mapped_column(String(12), default="wilson")
     # Recorded when the sample is drawn so anyone can redraw the same dossiers.
     seed: Mapped[int | None] = mapped_column(Integer)
+    # What the report's administrative form (Nghị định 30/2020) needs and the
+    # data cannot know; empty means "left for the people who sign it".
+    report_number: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    report_office: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    signer_title: Mapped[str] = mapped_column(String(100), default="CHỦ TỊCH", server_default="CHỦ TỊCH")
+    signer_name: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    report_recipients: Mapped[str] = mapped_column(Text, default="", server_default="")  # one per line
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     unit: Mapped[Unit] = relationship(lazy="joined")

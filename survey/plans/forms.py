@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from survey.plans.operations import PlanError, PlanSettings
+from survey.plans.operations import PlanError, PlanSettings, ReportSettings
 
 
 def _date(raw: str) -> date:
@@ -20,6 +20,13 @@ def _float(raw: str, scale: float = 1.0) -> float:
         raise PlanError("Số không hợp lệ.") from None
 
 
+def report_settings_from(form) -> ReportSettings:
+    """The report's administrative settings from the posted form (blank fields stay blank)."""
+    return ReportSettings(number=form.get("report_number", ""), office=form.get("report_office", ""),
+                          signer_title=form.get("signer_title", "") or "CHỦ TỊCH",
+                          signer_name=form.get("signer_name", ""), recipients=form.get("report_recipients", ""))
+
+
 def settings_from(form) -> PlanSettings:
     """Build settings from the posted form; percentages are typed as percent."""
     code, _, version = form.get("questionnaire", "").partition("|")
@@ -31,4 +38,5 @@ def settings_from(form) -> PlanSettings:
         conf_level=_float(form.get("conf_level", "95"), 100),
         sizing_method=form.get("sizing_method", "yamane"), allocation=form.get("allocation", "per_service"),
         expected_share=_float(form.get("expected_share", "90"), 100),
+        report=report_settings_from(form),
     )

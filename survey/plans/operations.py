@@ -1,7 +1,7 @@
 """Write plans: create and edit a plan, set the services it measures."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy.orm import Session
@@ -16,6 +16,25 @@ class PlanError(ValueError):
 
 
 @dataclass
+class ReportSettings:
+    """The administrative form of the plan's report: what only the office knows."""
+
+    number: str = ""  # the register number; empty: the văn thư writes it by hand
+    office: str = ""  # the drafting office shown under the issuing body, if any
+    signer_title: str = "CHỦ TỊCH"
+    signer_name: str = ""  # empty: a blank line to write the name by hand
+    recipients: str = ""  # one recipient a line, besides "Như trên" and the archive
+
+    def check(self) -> None:
+        limits = ((self.number, 20), (self.office, 200), (self.signer_title, 100), (self.signer_name, 100),
+                  (self.recipients, 2000))
+        if any(len(value) > limit for value, limit in limits):
+            raise PlanError("Thông tin báo cáo quá dài.")
+        if not self.signer_title.strip():
+            raise PlanError("Vui lòng nhập chức vụ người ký.")
+
+
+@dataclass
 class PlanSettings:
     title: str
     start_date: date
@@ -27,8 +46,10 @@ class PlanSettings:
     allocation: str = "per_service"
     expected_share: float = 0.9
     basis: str = ""
+    report: ReportSettings = field(default_factory=ReportSettings)
 
     def check(self) -> None:
+        self.report.check()
         if not self.title.strip():
             raise PlanError("Vui lòng nhập tên kế hoạch.")
         if self.end_date < self.start_date:
@@ -53,9 +74,19 @@ def save_plan(s: Session, unit_id: int, settings: PlanSettings, plan: Plan | Non
     plan.target_margin, plan.conf_level = settings.target_margin, settings.conf_level
     plan.sizing_method, plan.allocation = settings.sizing_method, settings.allocation
     plan.expected_share = settings.expected_share
+    apply_report_settings(plan, settings.report)
     s.add(plan)
     s.flush()
     return plan
+
+
+def apply_report_settings(plan: Plan, report: ReportSettings) -> None:
+    """Store the report's number, office, signer and recipients on the plan (checked, stripped)."""
+    report.check()
+    plan.report_number, plan.report_office = report.number.strip(), report.office.strip()
+    plan.signer_title, plan.signer_name = report.signer_title.strip(), report.signer_name.strip()
+    plan.report_recipients = "\n".join(line.strip(" -;\t") for line in report.recipients.splitlines()
+                                        if line.strip(" -;\t"))
 
 
 def set_services(s: Session, plan: Plan, service_ids: list[int]) -> None:

@@ -17,9 +17,9 @@ from survey.invitations.queries import unused
 from survey.invitations.slips import slips_pdf
 from survey.links import base_url
 from survey.plans import bp, sampling
-from survey.plans.forms import settings_from
+from survey.plans.forms import report_settings_from, settings_from
 from survey.plans.lookup import plan_or_404
-from survey.plans.operations import PlanError, save_plan, set_services
+from survey.plans.operations import PlanError, apply_report_settings, save_plan, set_services
 from survey.plans.queries import plans_for_units, results_filters, results_method
 from survey.questionnaire.loader import shipped
 from survey.report.data import gather
@@ -129,6 +129,22 @@ def call_list(plan_id: int):
     table = Table("Danh sách hồ sơ được chọn", ["Mã thủ tục", "Thủ tục", "Mã hồ sơ"], rows)
     return b"".join(csv_chunks(table)), 200, {"Content-Type": "text/csv; charset=utf-8",
                                              "Content-Disposition": f"attachment; filename=mau-{plan_id}.csv"}
+
+
+@bp.post("/<int:plan_id>/report-settings")
+@roles_required("analyst")
+def report_settings(plan_id: int):
+    """Store the report's number, drafting office, signer and recipients."""
+    plan = plan_or_404(plan_id)
+    try:
+        apply_report_settings(plan, report_settings_from(request.form))
+    except PlanError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("plans.detail", plan_id=plan_id), code=303)
+    db.session().commit()
+    audit.record("plan.report_settings", f"plan:{plan_id}")
+    flash("Đã lưu thể thức báo cáo.", "ok")
+    return redirect(url_for("plans.detail", plan_id=plan_id), code=303)
 
 
 @bp.get("/<int:plan_id>/report.docx")

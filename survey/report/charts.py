@@ -8,7 +8,10 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-plt.rcParams["font.family"] = "DejaVu Sans"  # shipped with matplotlib, has Vietnamese glyphs
+# A serif face beside the report's Times New Roman; DejaVu Serif ships with
+# matplotlib and has every Vietnamese glyph (system Times clones may not).
+plt.rcParams["font.family"] = "serif"
+plt.rcParams["font.serif"] = ["DejaVu Serif"]
 
 
 def _png(fig) -> bytes:
@@ -25,8 +28,8 @@ def indices_with_intervals(labels: list[str], est: list[float], low: list[float]
     y = range(len(labels))
     err = [[max(0.0, e - lo) for e, lo in zip(est, low)], [max(0.0, hi - e) for e, hi in zip(est, high)]]
     ax.barh(list(y), est, color="#9b1010", alpha=0.8, xerr=err, capsize=3, ecolor="#333")
-    for i, e in enumerate(est):
-        ax.text(min(e + 1, 88), i, f"{e:.2f}".replace(".", ","), va="center", fontsize=8)
+    for i, e in enumerate(est):  # inside the bar's end: near 90 % there is no room after it
+        ax.text(e - 1, i, f"{e:.1f}".replace(".", ","), va="center", ha="right", fontsize=8, color="white")
     ax.set_yticks(list(y), labels, fontsize=8)
     ax.invert_yaxis()
     ax.set_xlim(0, 100)

@@ -8,6 +8,7 @@ import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from analysis.compare import compare_estimates, holm
 from survey.models import Comment, Plan, Response
 from survey.plans.calendar import today
 from survey.plans.progress import ServiceProgress, service_progress
@@ -15,9 +16,12 @@ from survey.plans.queries import definition, results_filters, results_method
 from survey.questionnaire.definition import QuestionnaireDefinition
 from survey.reform import Correlation, ReformFigures, correlation, reform_figures
 from survey.results import queries, sql
+from survey.results.comparison import Comparison, standard_comparisons
 from survey.results.config import Method
 from survey.results.filters import Filters
 from survey.results.scopes import scoped_estimates
+from survey.results.stats import regroup
+from survey.results.summary import SummaryRow, summary_rows
 
 COMMENTS_PER_ELEMENT = 3
 
@@ -36,6 +40,16 @@ class ReportData:
     comments: dict[str | None, tuple[int, list[str]]]  # element code → (count, examples)
     channels: dict[str, int]  # response channel → responses
     on: date
+    comparisons: list[Comparison]  # the previous plan (or period) and the same period a year earlier
+    versus_rest: pd.DataFrame  # each procedure's SIPAS against all other procedures together (Holm)
+
+    def summary(self) -> list[SummaryRow]:
+        """The main table: one row per procedure, then all of them."""
+        return summary_rows(self.estimates, [e.code for e in self.q.elements], "Chung các thủ tục")
+
+    def versus_rest_of(self, code: str):
+        hit = self.versus_rest[self.versus_rest.scope_code == code]
+        return None if hit.empty else hit.iloc[0]
 
     def overall(self) -> pd.DataFrame:
         return self.estimates[self.estimates.scope == "overall"].set_index("code")
@@ -61,6 +75,32 @@ def _comments(s: Session, f: Filters) -> dict[str | None, tuple[int, list[str]]]
     return out
 
 
+def _versus_rest(s: Session, f: Filters, method: Method) -> pd.DataFrame:
+    """Each procedure against the others pooled (different respondents); Holm over the procedures."""
+    cells = queries.cell_stats(s, f, ("service",), method)
+    if len(cells.n) < 2:
+        return pd.DataFrame(columns=["scope_code", "difference", "ci_low", "ci_high", "p_adjusted", "significant"])
+    codes = cells.keys["service"].map(queries.catalogue(s, cells.keys["service"].unique(), [])
+                                      .services.set_index("service")["service_code"])
+    rows = []
+    for code in sorted(codes.unique()):
+        table = queries.estimates(regroup(cells, (codes == code).to_frame("mine")), f, method)
+        table = table[table.code == "SIPAS"]
+        mine, rest = (table[table.mine == flag].drop(columns="mine") for flag in (True, False))
+        if len(mine) and len(rest):
+            rows.append(compare_estimates(mine, rest, level=method.level).assign(scope_code=code))
+    out = pd.concat(rows, ignore_index=True)
+    out["p_adjusted"] = holm(out.p_value.to_numpy())
+    out["significant"] = out.p_adjusted < 1 - method.level
+    return out
+
+
+def previous_plan(s: Session, plan: Plan) -> Plan | None:
+    """The unit's latest plan that ended before this one started."""
+    return s.scalars(select(Plan).where(Plan.unit_id == plan.unit_id, Plan.end_date < plan.start_date)
+                     .order_by(Plan.end_date.desc(), Plan.id.desc()).limit(1)).first()
+
+
 def gather(s: Session, plan: Plan, on: date | None = None) -> ReportData:
     """Compute the report's figures for a plan (progress as on `on`, a Vietnamese date)."""
     on = on or today()
@@ -73,8 +113,11 @@ def gather(s: Session, plan: Plan, on: date | None = None) -> ReportData:
     by_code = estimates[(estimates.scope == "service") & (estimates.code == "SIPAS")].set_index("scope_code")
     pairs = [(r.late, float(by_code.loc[r.code, "estimate"])) for r in reform
              if r.code in by_code.index and r.code in sipas]
+    before = previous_plan(s, plan)
+    comparisons = standard_comparisons(s, f, method, estimates,
+                                       results_filters(s, before) if before is not None else None)
     channels = dict(s.execute(select(Response.channel, func.count()).where(*sql.scope(f))
                               .group_by(Response.channel)).all())
     return ReportData(plan, definition(plan), f, method, estimates, queries.shares(s, f), progress, reform,
                       correlation([p[0] for p in pairs], [p[1] for p in pairs], method.level),
-                      _comments(s, f), channels, on)
+                      _comments(s, f), channels, on, comparisons, _versus_rest(s, f, method))

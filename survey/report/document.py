@@ -1,75 +1,72 @@
-"""Build the report DOCX: basis and plan, method and sample, then sections III–V."""
+"""Build the report DOCX: the administrative form around sections I–V."""
 from __future__ import annotations
 
 import io
 
 from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Pt
 
-from survey.report import reform_section, results_section
+from survey.report import comparison_section, form, reform_section, results_section
 from survey.report.data import ReportData
-from survey.report.docx_helpers import num, table
+from survey.report.docx_helpers import (a4_portrait, num, page_numbers_from_page_two, paragraph, table,
+                                        use_times_everywhere)
+from survey.report.wording import CHANNELS, SIZING, index_method, index_name, interval_method, pct
 
-SIZING = {"yamane": "công thức Yamane n = N ÷ (1 + N·e²)",
-          "cochran": "công thức Cochran có hiệu chỉnh tổng thể hữu hạn",
-          "wilson": "cỡ mẫu để khoảng tin cậy Wilson đạt sai số mục tiêu"}
-CHANNELS = {"qr": "Mã QR tại quầy", "kiosk": "Máy tính bảng tại quầy", "paper": "Phiếu giấy",
-            "invitation": "Phiếu mời (mã dùng một lần)"}
-
-
-def _header(doc, data: ReportData) -> None:
-    p = doc.add_paragraph()
-    p.add_run(f"UBND {data.plan.unit.name.upper()}\n").bold = True
-    p.add_run("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập – Tự do – Hạnh phúc").bold = True
-    title = doc.add_paragraph()
-    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = title.add_run("BÁO CÁO\nKết quả đo lường sự hài lòng của người dân, tổ chức đối với sự phục vụ "
-                        f"của cơ quan hành chính nhà nước – {data.plan.title}")
-    run.bold, run.font.size = True, Pt(14)
+SUMMARY = "Kết quả đo lường sự hài lòng của người dân, tổ chức đối với sự phục vụ của cơ quan hành chính nhà nước"
 
 
 def _basis(doc, data: ReportData) -> None:
     plan, q = data.plan, data.q
     doc.add_heading("I. CĂN CỨ VÀ KẾ HOẠCH", level=1)
     doc.add_paragraph(f"Căn cứ {q.basis}" + (f"; {plan.basis}" if plan.basis else "") + ".")
-    doc.add_paragraph(f"Kế hoạch: {plan.title}. Thời gian khảo sát: từ {plan.start_date:%d/%m/%Y} "
-                      f"đến {plan.end_date:%d/%m/%Y}. Phiếu khảo sát: {q.title.vi} (phiên bản {q.code} {q.version}).")
+    doc.add_paragraph(f"Thực hiện {plan.title}, Ủy ban nhân dân {form.in_sentence(plan.unit.name)} báo cáo kết quả đo lường sự hài "
+                      f"lòng trong thời gian từ ngày {plan.start_date:%d/%m/%Y} đến ngày {plan.end_date:%d/%m/%Y}, "
+                      f"theo phiếu khảo sát “{q.title.vi}” (phiên bản {q.version}), như sau:")
 
 
 def _method(doc, data: ReportData) -> None:
     plan, m = data.plan, data.method
     doc.add_heading("II. PHƯƠNG PHÁP VÀ MẪU KHẢO SÁT", level=1)
     doc.add_paragraph(
-        f"Cỡ mẫu mỗi thủ tục tính theo {SIZING[plan.sizing_method]}, sai số mục tiêu e = {num(plan.target_margin * 100, 1)}%, "
-        f"độ tin cậy {num(plan.conf_level * 100, 0)}%"
+        f"Cỡ mẫu mỗi thủ tục tính theo {SIZING[plan.sizing_method]}, sai số mục tiêu {num(plan.target_margin * 100)} %, "
+        f"độ tin cậy {pct(plan.conf_level)}"
         + (", phân bổ theo tỷ lệ số hồ sơ" if plan.allocation == "proportional" else ", tính riêng cho từng thủ tục")
-        + f". Mẫu hồ sơ được chọn ngẫu nhiên từ danh sách hồ sơ của Bộ phận Một cửa (hạt giống ngẫu nhiên {plan.seed}).")
+        + ". Hồ sơ được chọn ngẫu nhiên từ danh sách hồ sơ của Bộ phận Một cửa"
+        + (f" (số khởi tạo ngẫu nhiên {plan.seed}, để chọn lại được đúng mẫu này)." if plan.seed is not None else "."))
     doc.add_paragraph(
-        "Chỉ số tiêu chí = số người trả lời Hài lòng hoặc Rất hài lòng ÷ số trả lời hợp lệ (phương pháp "
-        f"{m.index}); chỉ số yếu tố là trung bình các tiêu chí; SIPAS là trung bình các yếu tố"
-        + ("; SIPAS chung là trung bình chỉ số hai nhóm" if len(data.q.groups) > 1 else "")
-        + f". Khoảng tin cậy {num(m.level * 100, 0)}%: phương pháp {m.interval} cho tỷ lệ; tuyến tính hóa Taylor "
-        "(có tính hiệp phương sai giữa các tiêu chí) cho chỉ số gộp. Chỉ số dựa trên dưới "
-        f"{m.min_n} phiếu cần đọc thận trọng.")
-    rows = [[p.code, p.name, str(p.frame_size), str(p.target), str(p.responses), num(p.done, 1),
-             f"{p.invitations_used}/{p.invitations}", num(p.response_rate, 1)] for p in data.progress]
+        f"Chỉ số của mỗi tiêu chí là {index_method(m.index)}; chỉ số của mỗi yếu tố là trung bình các tiêu chí "
+        f"của yếu tố đó; {index_name(data.q)} là trung bình năm yếu tố"
+        + ("; chỉ số chung là trung bình chỉ số hai nhóm" if len(data.q.groups) > 1 else "")
+        + f". Mỗi tỷ lệ kèm {interval_method(m.interval, m.level)}; khoảng tin cậy của chỉ số yếu tố và chỉ số chung "
+        "tính bằng phương pháp tuyến tính hóa Taylor, có tính đến tương quan giữa các tiêu chí của cùng một "
+        f"người trả lời. Chỉ số dựa trên dưới {m.min_n} phiếu được đánh dấu {LOW_N} và cần đọc thận trọng. "
+        "So sánh giữa hai kỳ dùng khoảng tin cậy Newcombe cho hiệu hai tỷ lệ; mức ý nghĩa được hiệu chỉnh cho "
+        "nhiều phép so sánh (Holm cho chỉ số chung và các yếu tố; Benjamini–Hochberg khi so sánh nhiều thủ tục).")
+    rows = [[p.code, p.name, str(p.frame_size), str(p.target), str(p.responses), num(p.done),
+             f"{p.invitations_used}/{p.invitations}", num(p.response_rate)] for p in data.progress]
     table(doc, ["Mã thủ tục", "Thủ tục", "Số hồ sơ (N)", "Cỡ mẫu", "Số phiếu thu", "Đạt (%)",
-                "Mã mời dùng/phát", "Tỷ lệ phản hồi (%)"], rows, [1.8, 4.2, 1.6, 1.4, 1.5, 1.3, 1.8, 1.6])
+                "Mã mời dùng/phát", "Tỷ lệ phản hồi (%)"], rows, numeric={2, 3, 4, 5, 6, 7})
     doc.add_paragraph("Số phiếu theo hình thức: " + "; ".join(
-        f"{CHANNELS.get(c, c)}: {n}" for c, n in sorted(data.channels.items())) + ".")
+        f"{CHANNELS.get(c, 'Khác')}: {n}" for c, n in sorted(data.channels.items())) + ".")
+
+
+LOW_N = "(*)"
 
 
 def build(data: ReportData) -> bytes:
     """Return the report as DOCX bytes."""
     doc = Document()
-    doc.styles["Normal"].font.name = "Times New Roman"
-    doc.styles["Normal"].font.size = Pt(12)
-    _header(doc, data)
+    use_times_everywhere(doc)
+    section = doc.sections[0]
+    a4_portrait(section)
+    page_numbers_from_page_two(section)
+    form.header(doc, data.plan, data.on.year, SUMMARY)
     _basis(doc, data)
     _method(doc, data)
     results_section.write(doc, data)
+    comparison_section.write(doc, data)
     reform_section.write(doc, data)
+    form.signature(doc, data.plan)
+    paragraph(doc, "")
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()

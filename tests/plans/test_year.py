@@ -27,6 +27,11 @@ def _num(text: str) -> float:
     return float(text.replace(",", "."))
 
 
+def _one(x: float) -> str:
+    """One decimal with a decimal comma, as the report prints figures."""
+    return f"{x:.1f}".replace(".", ",")
+
+
 def _docx_tables(data: bytes) -> list[list[list[str]]]:
     return [[[c.text for c in row.cells] for row in t.rows] for t in Document(io.BytesIO(data)).tables]
 
@@ -72,7 +77,7 @@ def test_whole_year(app, client, runner, demo, tmp_path):
     assert out.exit_code == 0, out.output
     tables = _docx_tables(report.read_bytes())
     text = "\n".join(p.text for p in Document(str(report)).paragraphs)
-    assert "V. KẾT LUẬN VÀ KIẾN NGHỊ" in text and "Phiếu giấy: 8" in text
+    assert "VI. KẾT LUẬN VÀ KIẾN NGHỊ" in text and "Phiếu giấy: 8" in text
     assert len(Document(str(report)).inline_shapes) >= 2  # charts embedded
 
     # Every number of the report's index tables equals the XLSX export of the same plan.
@@ -81,28 +86,32 @@ def test_whole_year(app, client, runner, demo, tmp_path):
     xlsx = _xlsx_indices(workbook)
     names = {r[4]: r[5] for sheet in ("Tổng hợp", "Tiêu chí", "Mong muốn")
              for r in list(workbook[sheet].iter_rows(values_only=True))[1:]}
-    summary, criteria = tables[1], tables[2]  # table 0: the sample; 1: SIPAS and elements; 2: criteria
+    # table 0: the header blocks; 1: the sample; 2: the main table; 3: SIPAS and elements; 4: criteria
+    summary, criteria = captioned["2. Chỉ số hài lòng chung và các yếu tố"], captioned["3. Chỉ số theo tiêu chí"]
     assert summary[1][0] == "SIPAS" and [r[0] for r in summary[2:]] == ["TC", "TT", "CC", "KQ", "PA"]
     assert _same_indices(summary, xlsx, "Toàn bộ", "", names=None) == 6  # SIPAS + 5 elements
     assert [r[0] for r in criteria[1:]] == [c for c in names if c[:2] in ("TC", "TT", "CC", "KQ", "PA") and c[2:].isdigit()]
     assert _same_indices(criteria, xlsx, "Toàn bộ", "", names) == 16
     expectations = captioned["4. Mong muốn của người dân"]
     assert _same_indices(expectations, xlsx, "Toàn bộ", "", names) == 10
-    # per-service tables, each under its caption "Thủ tục <code> – <name>"
+    # the main table: one row per procedure with n, SIPAS-DV and its interval, then the five elements
+    main = {r[0]: r for r in captioned["1. Kết quả theo từng thủ tục"][1:]}
+    assert set(main) == set(SERVICES) | {""}
     for code in SERVICES:
-        caption = next(c for c in captioned if c.startswith(f"Thủ tục {code} – "))
-        assert _same_indices(captioned[caption], xlsx, "Thủ tục", code, names=None) == 6
+        n, est, low, high = xlsx[("Thủ tục", code, "SIPAS")]
+        assert (int(main[code][2]), main[code][3], main[code][4]) == (n, _one(est), f"{_one(low)} – {_one(high)}")
+        assert main[code][5:] == [_one(xlsx[("Thủ tục", code, e)][1]) for e in ("TC", "TT", "CC", "KQ", "PA")]
     # perceptions and channels: option counts and shares equal the XLSX sheet row for row
     perceptions = captioned["5. Nhận xét về công chức và cách thực hiện thủ tục"]
     shares = list(workbook["Nhận thức và kênh"].iter_rows(values_only=True))
     assert perceptions[0] == ["Mã", "Câu hỏi", "Lựa chọn", "Số phiếu", "Tỷ lệ (%)"] and len(perceptions) == len(shares) > 1
     for docx_row, (code, text_, label, count, pct) in zip(perceptions[1:], shares[1:]):
         assert docx_row[:4] == [code, text_, label, str(count)]
-        assert docx_row[4] == ("–" if pct is None else f"{pct:.2f}".replace(".", ","))
+        assert docx_row[4] == ("–" if pct is None else _one(pct))
     assert {r[0] for r in perceptions[1:]} >= {"NT1", "NT2", "KENH"}
     assert sum(int(r[3]) for r in perceptions[1:] if r[0] == "NT1") > 0
     # sample table: responses per service equal the service SIPAS n
-    sample = {r[0]: r for r in tables[0][1:]}
+    sample = {r[0]: r for r in tables[1][1:]}
     for code in SERVICES:
         assert int(sample[code][4]) == xlsx[("Thủ tục", code, "SIPAS")][0]
         assert int(sample[code][3]) == targets[code]
@@ -141,12 +150,12 @@ def _xlsx_indices(workbook) -> dict[tuple[str, str, str], tuple]:
 
 def _same_indices(table, xlsx, scope: str, scope_code: str, names: dict | None) -> int:
     """Assert each row (code, name, n, index, interval) equals the XLSX; return the rows checked."""
-    assert table[0] == ["Mã", "Chỉ số", "Số phiếu", "Chỉ số (%)", "Khoảng tin cậy (%)"]
+    assert table[0] == ["Mã", "Nội dung", "Số phiếu", "Chỉ số (%)", "Khoảng tin cậy 95 %"]
     for row in table[1:]:
         n, est, low, high = xlsx[(scope, scope_code, row[0])]
         lo_txt, hi_txt = re.split(r" – ", row[4])
         assert (int(row[2]), _num(row[3]), _num(lo_txt), _num(hi_txt)) == \
-            (n, round(est, 2), round(low, 2), round(high, 2)), (scope, scope_code, row)
+            (n, round(est, 1), round(low, 1), round(high, 1)), (scope, scope_code, row)
         if names is not None:
-            assert row[1] == names[row[0]]
+            assert row[1].removesuffix(" (*)") == names[row[0]]
     return len(table) - 1
