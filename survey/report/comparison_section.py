@@ -6,7 +6,7 @@ from docx.document import Document
 from survey.report.data import ReportData
 from survey.report.docx_helpers import LOW_N_MARK, interval, note, num, table
 from survey.report.results_section import low_n_note, names_of
-from survey.report.wording import COMPARISON_NAMES, period_text, pct
+from survey.report.wording import COMPARISON_NAMES, pct, period_text
 
 HEADERS = ["Mã", "Nội dung", "Kỳ này (%)", "Kỳ so sánh (%)", "Chênh lệch (điểm %)", "Khoảng tin cậy",
            "Có ý nghĩa thống kê"]

@@ -7,8 +7,14 @@ from docx import Document
 
 from survey.report import comparison_section, form, reform_section, results_section
 from survey.report.data import ReportData
-from survey.report.docx_helpers import (a4_portrait, num, page_numbers_from_page_two, paragraph, table,
-                                        use_times_everywhere)
+from survey.report.docx_helpers import (
+    a4_portrait,
+    num,
+    page_numbers_from_page_two,
+    paragraph,
+    table,
+    use_times_everywhere,
+)
 from survey.report.wording import CHANNELS, SIZING, index_method, index_name, interval_method, pct
 
 SUMMARY = "Kết quả đo lường sự hài lòng của người dân, tổ chức đối với sự phục vụ của cơ quan hành chính nhà nước"

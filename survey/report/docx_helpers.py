@@ -183,7 +183,7 @@ def table(doc: Document, headers: list[str], rows: list[list[str]], numeric: set
     t = doc.add_table(rows=1, cols=len(headers))
     t.style = "Table Grid"
     t.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for j, (cell, text) in enumerate(zip(t.rows[0].cells, headers)):
+    for cell, text in zip(t.rows[0].cells, headers):
         cell.text = ""
         p = cell.paragraphs[0]
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER

@@ -1,15 +1,23 @@
 """Sections V (administrative-reform figures beside satisfaction) and VI (conclusions drafted from the data)."""
 from __future__ import annotations
 
+import math
+
 from docx.document import Document
 
 from survey.report import charts
 from survey.report.data import ReportData
-from survey.report.docx_helpers import for_people, num, picture, table
+from survey.report.docx_helpers import for_people, interval, num, picture, table
 from survey.report.results_section import names_of
-from survey.report.wording import (change_sentence, index_name, low_n_sentence, lowest_items, lowest_procedure,
-                                   pct, reform_sentence)
-from survey.report.docx_helpers import interval
+from survey.report.wording import (
+    change_sentence,
+    index_name,
+    low_n_sentence,
+    lowest_items,
+    lowest_procedure,
+    pct,
+    reform_sentence,
+)
 
 REFORM_HEADERS = ["Mã thủ tục", "Thủ tục", "Số hồ sơ", "Chưa trả (quá hạn)", "Đúng hạn (%)", "Trước hạn (%)",
                   "Trễ hạn (%)", "Trực tuyến toàn trình (%)", "Thanh toán trực tuyến (%)", "Chỉ số hài lòng (%)"]
@@ -70,7 +78,7 @@ def conclusions(data: ReportData) -> list[str]:
     summary = data.summary()
     ranked = [r for r in summary if r.code and r.estimate is not None]
     if ranked:
-        low = min(ranked, key=lambda r: r.estimate)
+        low = min(ranked, key=lambda r: r.estimate if r.estimate is not None else math.inf)
         sentence = lowest_procedure(summary, data.versus_rest_of(low.code), data.method.level)
         if sentence:
             out.append(sentence + " (Mức ý nghĩa hiệu chỉnh Holm trên các thủ tục.)")

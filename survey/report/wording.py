@@ -6,6 +6,8 @@ the caller.
 """
 from __future__ import annotations
 
+import math
+
 from survey.report.docx_helpers import interval, num
 from survey.results.comparison import Comparison
 from survey.results.summary import SummaryRow
@@ -83,7 +85,7 @@ def lowest_procedure(rows: list[SummaryRow], versus_rest, level: float) -> str |
     ranked = [r for r in rows if r.code and r.estimate is not None]
     if len(ranked) < 2:
         return None
-    low = min(ranked, key=lambda r: r.estimate)
+    low = min(ranked, key=lambda r: r.estimate if r.estimate is not None else math.inf)
     text = (f"Thủ tục có chỉ số thấp nhất là {low.name} ({low.code}): {num(low.estimate)} % "
             f"(khoảng tin cậy {interval(low.ci_low, low.ci_high)} %, {low.n} phiếu).")
     if versus_rest is None:
@@ -100,7 +102,7 @@ def lowest_items(rows, names: dict[str, str], what: str, overall: float | None) 
     ranked = [r for r in rows.itertuples() if r.estimate == r.estimate]  # NaN-free
     if len(ranked) < 2:
         return None
-    low = min(ranked, key=lambda r: r.estimate)
+    low = min(ranked, key=lambda r: r.estimate if r.estimate is not None else math.inf)
     text = (f"{what} thấp nhất: {names.get(low.code, low.code)} ({low.code}), {num(low.estimate)} % "
             f"(khoảng tin cậy {interval(low.ci_low, low.ci_high)} %).")
     # Same respondents answer every item, so this is a reading of the interval, not a test.

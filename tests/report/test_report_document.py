@@ -197,10 +197,52 @@ def test_conclusions_are_drafted_from_the_data(app, demo):
             or f"({A}): 75,0 %" in text), text
     assert (f"chênh lệch {num(100 * dd)} điểm phần trăm (khoảng tin cậy 95 %: {num(100 * (dd - z * sd))} – "
             f"{num(100 * (dd + z * sd))}): thấp hơn có ý nghĩa thống kê.") in text
-    assert f"Các thủ tục có dưới 30 phiếu" in text and f"({FEW}, 12 phiếu)" in text
+    assert "Các thủ tục có dưới 30 phiếu" in text and f"({FEW}, 12 phiếu)" in text
     # The comparison section holds the same difference per element for the procedure measured in both plans.
     section = [t for t in doc.tables if len(t.columns) > 2 and t.rows[0].cells[2].text == "Kỳ này (%)"]
     assert len(section) == 2  # overall and elements; then per procedure (last year: no data, no table)
     per_procedure = {(r.cells[0].text, r.cells[1].text[:2]): [c.text for c in r.cells] for r in section[1].rows[1:]}
     row = next(v for k, v in per_procedure.items() if k[0] == "SIPAS")
     assert row[2:5] == ["75,0", "50,0", "+25,0"]
+
+
+def test_plan_pages_store_the_report_settings(app, client, staff):
+    login(client, "analyst1")
+    page = client.get("/staff/plans/new")
+    assert 'name="report_number"' in page.get_data(as_text=True)
+    with app.app_context():
+        from sqlalchemy import select
+
+        from survey.models import Service
+        service = db.session().scalar(select(Service.id).where(Service.code == A))
+    form = {"csrf_token": csrf_from(page), "title": "Kế hoạch 2026", "start_date": "2026-01-01",
+            "end_date": "2026-12-31", "questionnaire": "sipas-dv|2024.1", "services": str(service),
+            "report_number": "7", "report_office": "", "signer_title": "PHÓ CHỦ TỊCH", "signer_name": "Trần Thị B",
+            "report_recipients": "Văn phòng HĐND và UBND xã"}
+    created = client.post("/staff/plans/new", data=form)
+    assert created.status_code == 303
+    plan_id = int(created.headers["Location"].rstrip("/").rsplit("/", 1)[-1])
+    with app.app_context():
+        plan = db.session().get(Plan, plan_id)
+        assert (plan.report_number, plan.report_office, plan.signer_title, plan.signer_name,
+                plan.report_recipients) == ("7", "", "PHÓ CHỦ TỊCH", "Trần Thị B", "Văn phòng HĐND và UBND xã")
+    detail = client.get(f"/staff/plans/{plan_id}")
+    assert 'value="Trần Thị B"' in detail.get_data(as_text=True)
+    changed = client.post(f"/staff/plans/{plan_id}/report-settings", data={
+        "csrf_token": csrf_from(detail), "report_number": "", "report_office": "Phòng Văn hóa – Xã hội",
+        "signer_title": "CHỦ TỊCH", "signer_name": "", "report_recipients": "- Sở Tài chính;\n\n"})
+    assert changed.status_code == 303
+    with app.app_context():
+        plan = db.session().get(Plan, plan_id)
+        assert (plan.report_number, plan.report_office, plan.signer_title, plan.signer_name,
+                plan.report_recipients) == ("", "Phòng Văn hóa – Xã hội", "CHỦ TỊCH", "", "Sở Tài chính")
+    too_long = client.post(f"/staff/plans/{plan_id}/report-settings", data={
+        "csrf_token": csrf_from(detail), "signer_title": "x", "report_number": "9" * 21})
+    assert too_long.status_code == 303
+    with app.app_context():
+        assert db.session().get(Plan, plan_id).report_number == ""  # refused, nothing stored
+    viewer = app.test_client()
+    login(viewer, "viewer1")
+    token = csrf_from(viewer.get(f"/staff/plans/{plan_id}"))
+    assert viewer.post(f"/staff/plans/{plan_id}/report-settings", data={
+        "csrf_token": token, "signer_title": "x"}).status_code == 403
