@@ -120,11 +120,12 @@ def counter_posters(sheets: list[Sheet]) -> bytes:
     """Return a PDF with one A4 poster per counter."""
     width, height = A4
     margin = 15 * mm
-    return _document(
-        (lambda c, s=s: (_block(c, s, margin, margin, width - 2 * margin, height - 2 * margin, 1.0),
-                         _loopback_warning(c, s)))
-        for s in sheets
-    )
+
+    def page(c: Canvas, sheet: Sheet) -> None:
+        _block(c, sheet, margin, margin, width - 2 * margin, height - 2 * margin, 1.0)
+        _loopback_warning(c, sheet)
+
+    return _document((lambda c, s=s: page(c, s)) for s in sheets)
 
 
 def _card_page(c: Canvas, sheet: Sheet) -> None:

@@ -40,7 +40,10 @@ def svg(url: str, warning: tuple[str, ...] = ()) -> bytes:
 def _svg_caption(document: str, lines: tuple[str, ...]) -> str:
     # The drawing is in module units (viewBox "0 0 N N"): grow it downwards
     # and stretch each line to the QR's width so it fits at any length.
-    size = float(re.search(r'viewBox="0 0 ([\d.]+) ', document).group(1))
+    box = re.search(r'viewBox="0 0 ([\d.]+) ', document)
+    if box is None:  # not the qrcode library's SVG: leave it as drawn
+        return document
+    size = float(box.group(1))
     line = size / 12
     height = size + line * (len(lines) + 0.5)
     document = re.sub(r'viewBox="0 0 [\d.]+ [\d.]+"', f'viewBox="0 0 {size:g} {height:g}"', document, count=1)
