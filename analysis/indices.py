@@ -96,14 +96,17 @@ def fit(df: pd.DataFrame, scheme: Scheme, by: Sequence[str] = (), weight: str | 
     n_items = len(codes)
     n_cells = len(design.cell_group)
     moments = np.zeros((3, n_cells, n_items + comp.sum()))
-    cell_answers = np.zeros((n_cells, n_items))
+    # answers per cell, for the degrees of freedom; without strata cells are groups
+    by_cell = design.n_strata > 1
+    cell_answers = np.zeros((n_cells, n_items)) if by_cell else tot["count"]
     for rows in _chunks(len(x)):
         a, y = answered_satisfied_from(x[rows], k_crit, method)
         g = gid[rows]
         # (rows, items) gathers, transposed twice to stay column-major
         r = (y - ratio0[:, g].T * a) * inv_x[:, g].T
         design.add_moments(moments[..., :n_items], r, rows)
-        design.add_sums(cell_answers, a, rows, by_cell=True)
+        if by_cell:
+            design.add_sums(cell_answers, a, rows, by_cell=True)
         if comp.any():
             design.add_moments(moments[..., n_items:],
                                np.einsum("nk,pk->pn", r, t[comp]).T, rows)

@@ -1,11 +1,12 @@
 """Run every benchmark and print one table: `make bench` (python bench/run.py).
 
-    python bench/run.py [--only http,load,analysis,results,exports] [--full-load]
+    python bench/run.py [--only http,load,analysis,coverage,results,exports] [--full-load]
                         [--responses 1000000] [--db sqlite,postgresql]
 
 HTTP (form GET/POST under gunicorn beside bare Flask), load (many phones
 submitting; 2,000 responses from 50 clients by default, --full-load for
-20,000 from 200), analysis/ (its own issue's benchmark), results pages and
+20,000 from 200), analysis/ (its own issue's benchmark), the coverage of the
+per-criterion intervals (bench_coverage.py), results pages and
 exports for a commune with --responses responses (1 million by default; the
 databases are filled once and reused: see bench/dataset.py). Each figure is
 printed beside the baseline its benchmark measures in the same run. Needs
@@ -24,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-ALL = ("http", "load", "analysis", "results", "exports")
+ALL = ("http", "load", "analysis", "coverage", "results", "exports")
 
 
 def _script(name: str, *args: str) -> tuple[bool, str]:
@@ -47,6 +48,7 @@ def main(argv: list[str] | None = None) -> int:
         "http": ("bench_http", []),
         "load": ("load", ["--db", args.db] + ([] if args.full_load else ["--responses", "2000", "--clients", "50"])),
         "analysis": ("bench_analysis", ["--no-r"]),
+        "coverage": ("bench_coverage", []),
         "results": ("bench_results", size),
         "exports": ("bench_exports", size),
     }
