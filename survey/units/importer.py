@@ -67,13 +67,34 @@ def _upsert(s: Session, report: UnitImportReport, code: str, name: str, kind: st
     return unit
 
 
-def import_units(s: Session, headers: list[str], table: list[list[str]]) -> UnitImportReport:
+def _outside(s: Session, rows: list[UnitRow], within: Unit) -> list[tuple[int, str]]:
+    """Rows a city's administrator may not write: another top-level unit, or a unit of another one."""
+    errors = []
+    for row in rows:
+        if row.code == within.code:
+            continue
+        if row.parent_code != within.code:
+            errors.append((row.line, f"Đơn vị {row.code} không thuộc {within.name}."))
+            continue
+        stored = s.scalar(select(Unit).where(Unit.code == row.code))
+        if stored is not None and stored.parent_id != within.id:
+            errors.append((row.line, f"Mã {row.code} đã là mã của một đơn vị ngoài {within.name}."))
+    return errors
+
+
+def import_units(s: Session, headers: list[str], table: list[list[str]],
+                 within: Unit | None = None) -> UnitImportReport:
     """Check every row, then upsert them all (flush only; the caller commits or, on errors, rolls back).
 
-    Raises ValueError when the table lacks a code or name column.
+    ``within`` (a province or city) limits the rows to that unit and the
+    units directly under it: the web page gives a city's administrator that
+    scope; the command line (the server's operator) has none. Raises
+    ValueError when the table lacks a code or name column.
     """
     parsed = unit_rows.parse(headers, table)
     report = UnitImportReport(errors=parsed.errors)
+    if within is not None:
+        report.errors.extend(_outside(s, parsed.rows, within))
     parents = _parents(s, parsed.rows, report.errors)
     clash = [(r.line, f"Mã {r.code} đã là mã của một tỉnh/thành phố trong tệp.")
              for r in parsed.rows if r.kind not in TOP_LEVEL and r.code in parents]

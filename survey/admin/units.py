@@ -1,0 +1,53 @@
+"""Import the official list of administrative units in the browser: a city's administrator, its communes."""
+from __future__ import annotations
+
+from flask import abort, flash, render_template, request
+from flask_babel import gettext as _
+
+from survey import audit, db
+from survey.admin import bp
+from survey.auth.access import current_user, roles_required
+from survey.units.importer import import_units
+from survey.uploads import UploadError, read_table
+
+ALLOWED = (".csv", ".xlsx")
+
+
+def _city():
+    # Only a province's or city's administrator imports units, and only its own communes.
+    if current_user.unit.parent_id is not None:
+        abort(403)
+    return current_user.unit
+
+
+@bp.get("/units/import")
+@roles_required("admin")
+def units_import_start():
+    """Show the upload form."""
+    return render_template("admin/units_import.html", city=_city(), report=None)
+
+
+@bp.post("/units/import")
+@roles_required("admin")
+def units_import():
+    """Read the file and import every row, or none when one is refused."""
+    city = _city()
+    upload = request.files.get("file")
+    if upload is None or not upload.filename or not upload.filename.lower().endswith(ALLOWED):
+        flash(_("Vui lòng chọn tệp .csv hoặc .xlsx."), "error")
+        return render_template("admin/units_import.html", city=city, report=None), 400
+    s = db.session()
+    try:
+        headers, rows = read_table(upload.filename, upload.read())
+        report = import_units(s, headers, rows, within=city)
+    except (UploadError, ValueError) as exc:
+        s.rollback()
+        flash(str(exc), "error")
+        return render_template("admin/units_import.html", city=city, report=None), 400
+    if report.errors:
+        s.rollback()
+        return render_template("admin/units_import.html", city=city, report=report), 400
+    audit.record("units_import", upload.filename[:200], f"created={report.created} updated={report.updated} "
+                 f"unchanged={report.unchanged}", commit=False)
+    s.commit()
+    return render_template("admin/units_import.html", city=city, report=report)
