@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from survey.charts import Point, interval_bars, trend
 from survey.results.config import definition
 from survey.results.filters import Filters, Period
-from survey.results.forms import Form, FormChoice, definitions
+from survey.results.forms import Form, FormChoice, item_names
 from survey.results.overview import Overview
 from survey.results.wording import method_lines
 
@@ -37,19 +37,10 @@ def form_links(choice: FormChoice, args: Mapping[str, str], endpoint: str) -> li
     return [(fm, url_for(endpoint, **{**kept, "bang_hoi": fm.key})) for fm in choice.forms]
 
 
-def item_names(f: Filters) -> dict[str, str]:
-    """Vietnamese names of the form's index codes; the newest version's wording wins."""
-    names = {"SIPAS": "SIPAS"}
-    for q in reversed(definitions(f.questionnaires or ())):  # oldest first, so newer wording overwrites
-        names |= {g.code: g.title.vi for g in q.groups} | {e.code: e.title.vi for e in q.elements}
-        names |= {c.code: c.text.vi for c in q.criteria} | {e.code: e.text.vi for e in q.expectations}
-    return names
-
-
 def dashboard_page(o: Overview, f: Filters) -> dict:
     """Template variables of the dashboard."""
     q = definition(f.questionnaire)
-    names = item_names(f)
+    names = item_names(f.questionnaires or ())
     note = _("* ít hơn %(n)s phiếu: ước lượng chưa tin cậy", n=o.method.min_n)
     headline = pd.concat([o.level("overall"), o.level("element")])  # SIPAS first, then elements
     by_month = {r.month: r for r in o.months.itertuples(index=False)}

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from survey.dashboard.search import contains
-from survey.models import Comment, Field, Response, Service, ServicePoint, Unit
+from survey.models import Comment, Field, Questionnaire, Response, Service, ServicePoint, Unit
 from survey.results.filters import LOCAL, Filters
 from survey.results.sql import scope
 
@@ -42,28 +42,38 @@ class CommentRow:
     element_code: str | None
     service: str
     submitted: datetime  # Vietnam local time
+    questionnaire: tuple[str, str]  # code, version: which elements the comment can be tagged with
 
 
 def comments(s: Session, f: Filters, term: str, page: int) -> tuple[list[CommentRow], int]:
-    """One page of comments (newest first) matching `term`, and the total count."""
+    """One page of comments (newest first) matching `term`, and the total count.
+
+    Comments of every questionnaire in `f` count: a comment needs no criteria,
+    so callers pass ``questionnaires=None`` to list every form's.
+    """
     where = [*scope(f)]
     if term:
         where.append(contains(s, Comment.text, term))
     base = select(Comment).join(Response, Response.id == Comment.response_id).where(*where)
     total = s.scalar(select(func.count()).select_from(base.subquery())) or 0
     rows = s.execute(
-        select(Comment.response_id, Comment.text, Comment.element_code, Service.name, Response.submitted_at)
+        select(Comment.response_id, Comment.text, Comment.element_code, Service.name, Response.submitted_at,
+               Questionnaire.code, Questionnaire.version)
         .join(Response, Response.id == Comment.response_id)
         .join(Service, Service.id == Response.service_id)
+        .join(Questionnaire, Questionnaire.id == Response.questionnaire_id)
         .where(*where).order_by(Response.submitted_at.desc(), Response.id.desc())
         .limit(PAGE_SIZE).offset((max(page, 1) - 1) * PAGE_SIZE)).all()
-    return [CommentRow(r[0], r[1], r[2], r[3], r[4].astimezone(LOCAL)) for r in rows], total
+    return [CommentRow(r[0], r[1], r[2], r[3], r[4].astimezone(LOCAL), (r[5], r[6])) for r in rows], total
 
 
-def comment_unit(s: Session, response_id: int) -> int | None:
-    """The unit a comment belongs to (for the scope check before tagging)."""
-    return s.scalar(select(Response.unit_id).join(Comment, Comment.response_id == Response.id)
-                    .where(Response.id == response_id))
+def comment_unit(s: Session, response_id: int) -> tuple[int | None, tuple[str, str] | None]:
+    """The unit a comment belongs to (for the scope check before tagging) and its questionnaire."""
+    row = s.execute(select(Response.unit_id, Questionnaire.code, Questionnaire.version)
+                    .join(Comment, Comment.response_id == Response.id)
+                    .join(Questionnaire, Questionnaire.id == Response.questionnaire_id)
+                    .where(Response.id == response_id)).first()
+    return (row[0], (row[1], row[2])) if row else (None, None)
 
 
 @dataclass(frozen=True)

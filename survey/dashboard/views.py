@@ -14,8 +14,9 @@ from survey.dashboard.operations import tag_comment
 from survey.dashboard.present import dashboard_page, form_links
 from survey.exports.contents import FORMATS, KINDS
 from survey.exports.operations import csv_stream, describe, xlsx_file
+from survey.questionnaire.loader import shipped
 from survey.results import forms
-from survey.results.config import Method, definition
+from survey.results.config import Method
 from survey.results.filters import parse_filters
 from survey.results.overview import overview
 
@@ -73,22 +74,26 @@ def flagged():
 @bp.get("/comments")
 @roles_required("viewer")
 def comments():
-    f = _filters(with_period=False)
+    # Comments need no criteria: every questionnaire's are listed, each tagged with its own elements.
+    f = _filters(with_period=False).narrowed(questionnaires=None)
     term = request.args.get("q", "").strip()[:200]
     page = max(1, request.args.get("trang", 1, type=int) or 1)
     rows, total = queries.comments(db.session(), f, term, page)
+    known = shipped()
+    elements = {r.questionnaire: known[r.questionnaire].elements for r in rows if r.questionnaire in known}
     return render_template("dashboard/comments.html", f=f, rows=rows, total=total, term=term,
                            page=page, pages=max(1, -(-total // queries.PAGE_SIZE)),
-                           elements=definition(f.questionnaire).elements, choices=_choices())
+                           elements=elements, choices=_choices())
 
 
 @bp.post("/comments/<int:response_id>/tag")
 @roles_required("analyst")
 def tag(response_id: int):
     s = db.session()
-    require_visible_unit(queries.comment_unit(s, response_id))
+    unit, questionnaire = queries.comment_unit(s, response_id)
+    require_visible_unit(unit)
     code = request.form.get("element") or None
-    valid = {e.code for e in definition(_filters().questionnaire).elements}
+    valid = {e.code for e in shipped()[questionnaire].elements} if questionnaire in shipped() else set()
     if code is not None and code not in valid:
         abort(400)
     tag_comment(s, response_id, code)

@@ -8,9 +8,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from survey.models import Unit
-from survey.results import queries
+from survey.results import forms, queries
 from survey.results.config import Method
 from survey.results.filters import Filters, Period
+from survey.results.forms import FormChoice
 from survey.results.units import unit_and_descendants
 
 
@@ -23,14 +24,17 @@ class Publication:
     services: list[tuple[str, str, pd.DataFrame]]  # only services with n >= min_n
     hidden_services: int
     method: Method
+    choice: FormChoice  # the form published here and the others with responses in the year
 
 
 def unit_by_code(s: Session, code: str) -> Unit | None:
     return s.scalar(select(Unit).where(Unit.code == code)) if len(code) <= 20 else None
 
 
-def publication(s: Session, unit: Unit, period: Period, method: Method) -> Publication:
-    f = Filters(unit_ids=tuple(sorted(unit_and_descendants(s, unit.id))), period=period)
+def publication(s: Session, unit: Unit, period: Period, method: Method, form: str | None = None) -> Publication:
+    """The unit's figures for the form asked for (`code:version`), else the one with most responses."""
+    f, choice = forms.choose(s, Filters(unit_ids=tuple(sorted(unit_and_descendants(s, unit.id))),
+                                        period=period), form)
     cells = queries.cell_stats(s, f, ("service",), method)
     n = int(cells.n.sum())
     overall = queries.estimates(queries.by(cells), f, method)
@@ -49,4 +53,4 @@ def publication(s: Session, unit: Unit, period: Period, method: Method) -> Publi
                 continue
             services.append((names.loc[service, "service_code"], names.loc[service, "service_name"], rows))
     services.sort(key=lambda t: t[0])
-    return Publication(unit, period, n, headline, services, hidden, method)
+    return Publication(unit, period, n, headline, services, hidden, method, choice)

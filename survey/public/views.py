@@ -1,14 +1,15 @@
 """GET /cong-khai/<unit code>: the unit's published satisfaction indices."""
 from __future__ import annotations
 
-from flask import abort, render_template, request
+from flask import abort, render_template, request, url_for
 
 from survey import charts, db
 from survey.public import bp
 from survey.public.queries import publication, unit_by_code
-from survey.questionnaire.sync import DEFAULT
-from survey.results.config import Method, definition
+from survey.results.config import Method
 from survey.results.filters import parse_period
+from survey.results.forms import item_names
+from survey.results.wording import method_lines
 
 
 @bp.get("/<unit_code>")
@@ -18,7 +19,8 @@ def unit_page(unit_code: str):
     if unit is None:
         abort(404)
     period = parse_period({"ky": "year", "nam": request.args.get("nam", "")})
-    pub = publication(s, unit, period, Method.from_config())
-    q = definition(DEFAULT)
-    names = {e.code: e.title.vi for e in q.elements} | {"SIPAS": "SIPAS"}
-    return render_template("public/unit.html", pub=pub, names=names, pct=charts.pct)
+    pub = publication(s, unit, period, Method.from_config(), request.args.get("bang_hoi"))
+    links = [(fm, url_for("public.unit_page", unit_code=unit.code, nam=period.start.year, bang_hoi=fm.key))
+             for fm in pub.choice.others]
+    return render_template("public/unit.html", pub=pub, names=item_names(pub.choice.shown.versions),
+                           pct=charts.pct, other_forms=links, method_lines=method_lines(pub.method))

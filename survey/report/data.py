@@ -15,7 +15,7 @@ from survey.plans.progress import ServiceProgress, service_progress
 from survey.plans.queries import definition, results_filters, results_method
 from survey.questionnaire.definition import QuestionnaireDefinition
 from survey.reform import Correlation, ReformFigures, correlation, reform_figures
-from survey.results import queries, sql
+from survey.results import forms, queries, sql
 from survey.results.comparison import Comparison, standard_comparisons
 from survey.results.config import Method
 from survey.results.filters import Filters
@@ -42,6 +42,7 @@ class ReportData:
     on: date
     comparisons: list[Comparison]  # the previous plan (or period) and the same period a year earlier
     versus_rest: pd.DataFrame  # each procedure's SIPAS against all other procedures together (Holm)
+    notes: list[str]  # what the figures leave out, said before them (other forms, flagged responses)
 
     def summary(self) -> list[SummaryRow]:
         """The main table: one row per procedure, then all of them."""
@@ -101,6 +102,18 @@ def previous_plan(s: Session, plan: Plan) -> Plan | None:
                      .order_by(Plan.end_date.desc(), Plan.id.desc()).limit(1)).first()
 
 
+def left_out(s: Session, f: Filters) -> list[str]:
+    """Sentences naming the responses of the plan's selection that its figures do not count."""
+    _, choice = forms.choose(s, f, forms.text_key(f.questionnaire))
+    notes = [f"Ngoài ra, trong cùng kỳ có {fm.responses} phiếu theo bảng hỏi “{fm.definition.title.vi}” "
+             f"({fm.label}); bảng hỏi này có tiêu chí khác nên không gộp vào các chỉ số dưới đây "
+             "(xem tệp chỉ số XLSX của kế hoạch)." for fm in choice.others if fm.responses]
+    if choice.shown.flagged and not f.include_flagged:
+        notes.append(f"{choice.shown.flagged} phiếu bị gắn cờ nghi vấn (ví dụ: giống hệt một phiếu khác gửi "
+                     "tại cùng quầy trong vài phút) không được tính vào các chỉ số; phiếu không bị xóa.")
+    return notes
+
+
 def gather(s: Session, plan: Plan, on: date | None = None) -> ReportData:
     """Compute the report's figures for a plan (progress as on `on`, a Vietnamese date)."""
     on = on or today()
@@ -120,4 +133,5 @@ def gather(s: Session, plan: Plan, on: date | None = None) -> ReportData:
                               .group_by(Response.channel)).all())
     return ReportData(plan, definition(plan), f, method, estimates, queries.shares(s, f), progress, reform,
                       correlation([p[0] for p in pairs], [p[1] for p in pairs], method.level),
-                      _comments(s, f), channels, on, comparisons, _versus_rest(s, f, method))
+                      _comments(s, f), channels, on, comparisons, _versus_rest(s, f, method),
+                      left_out(s, f))

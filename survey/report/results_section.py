@@ -61,6 +61,8 @@ def write(doc: Document, data: ReportData) -> None:
     names = names_of(data)
     overall = data.estimates[data.estimates.scope == "overall"]
     doc.add_heading("III. KẾT QUẢ ĐO LƯỜNG", level=1)
+    for line in data.notes:  # nothing left out without saying so (survey/report/data.py)
+        note(doc, line)
     doc.add_heading("1. Kết quả theo từng thủ tục", level=2)
     main_table(doc, data)
 

@@ -149,6 +149,15 @@ def definitions(versions: tuple[Key, ...]) -> list[QuestionnaireDefinition]:
     return [shipped()[v] for v in reversed(versions)]
 
 
+def item_names(versions: tuple[Key, ...]) -> dict[str, str]:
+    """Vietnamese names of a form's index codes; the newest version's wording wins."""
+    names = {"SIPAS": "SIPAS"}
+    for q in reversed(definitions(versions)):  # oldest first, so newer wording overwrites
+        names |= {g.code: g.title.vi for g in q.groups} | {e.code: e.title.vi for e in q.elements}
+        names |= {c.code: c.text.vi for c in q.criteria} | {e.code: e.text.vi for e in q.expectations}
+    return names
+
+
 @lru_cache(maxsize=64)
 def form_layout(versions: tuple[Key, ...], method: str) -> Layout:
     """One layout holding every item any version of the form asks (criteria of the newest first)."""

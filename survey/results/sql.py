@@ -127,7 +127,8 @@ def _fetched_ahead(result: Iterable[Sequence], batch: int, depth: int = 4) -> It
 def response_rows(s: Session, f: Filters, codes: tuple[str, ...], batch: int = 2000):
     """Stream one row (a list) per response: metadata, one column per item code, the comment.
 
-    Columns: id, local time (naive datetime, UTC+7), unit code and name, field,
+    Columns: id, local time (naive datetime, UTC+7), questionnaire code and
+    version, unit code and name, field,
     service code and name, counter, channel, flagged, flag reason, one per
     code, comment, comment element. Built for a million rows at a time:
 
@@ -146,7 +147,7 @@ def response_rows(s: Session, f: Filters, codes: tuple[str, ...], batch: int = 2
     """
     answers = (select(_answers_object(s)).where(Answer.response_id == Response.id)
                .correlate(Response).scalar_subquery())
-    stmt = (select(Response.id, local_time_text(s), Response.unit_id, Response.service_id,
+    stmt = (select(Response.id, local_time_text(s), Response.questionnaire_id, Response.unit_id, Response.service_id,
                    Response.service_point_id, Response.channel, Response.flagged, Response.flag_reason,
                    answers, Comment.text, Comment.element_code)
             .outerjoin(Comment, Comment.response_id == Response.id)
@@ -155,6 +156,8 @@ def response_rows(s: Session, f: Filters, codes: tuple[str, ...], batch: int = 2
     services = {i: (code, name, field) for i, code, name, field in s.execute(
         select(Service.id, Service.code, Service.name, Field.name).join(Field, Field.id == Service.field_id))}
     points = dict(s.execute(select(ServicePoint.id, ServicePoint.name)).all())
+    forms = {i: (code, version) for i, code, version in s.execute(
+        select(Questionnaire.id, Questionnaire.code, Questionnaire.version))}
     blank: dict = {}
     parse_time = datetime.fromisoformat
     # On the session's connection, not the ORM: plain column rows need none
@@ -164,9 +167,9 @@ def response_rows(s: Session, f: Filters, codes: tuple[str, ...], batch: int = 2
         # The server computes while this thread writes. SQLite computes in
         # this process, and a second thread only fought for the GIL (slower).
         rows = _fetched_ahead(rows, batch)
-    for rid, at, unit, service, point, channel, flagged, reason, values, comment, element in rows:
+    for rid, at, form, unit, service, point, channel, flagged, reason, values, comment, element in rows:
         unit_code, unit_name = units[unit]
         service_code, service_name, field = services[service]
         values = orjson.loads(values) if values else blank
-        yield [rid, parse_time(at), unit_code, unit_name, field, service_code, service_name,
+        yield [rid, parse_time(at), *forms[form], unit_code, unit_name, field, service_code, service_name,
                points.get(point), channel, bool(flagged), reason, *map(values.get, codes), comment, element]

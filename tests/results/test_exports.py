@@ -98,7 +98,7 @@ def test_indices_csv_matches_independent_estimate(runner, demo, raw, tmp_path):
         low = r[col["Cận dưới (%)"]]
         assert float(low or "nan") == pytest.approx(exp.ci_low, abs=1e-9, nan_ok=True)
         assert (r[col["Ít phiếu (n dưới ngưỡng)"]] == "Có") == bool(exp.low_n)
-        assert r[col["Phiên bản bảng hỏi"]] == "sipas-dv 2024.1"
+        assert (r[col["Mã bảng hỏi"]], r[col["Phiên bản bảng hỏi"]]) == ("sipas-dv", "2024.1")
         checked += 1
     assert checked == 4 * (16 + 5 + 1 + 10)  # overall + 3 services; criteria, elements, SIPAS, MM
     sipas = [r for r in rows[1:] if r[col["Phạm vi"]] == "Toàn bộ" and r[col["Mã chỉ số"]] == "SIPAS"][0]

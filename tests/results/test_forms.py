@@ -79,3 +79,55 @@ def test_a_unit_with_only_the_population_form_sees_it(viewer, app, demo):
     html = viewer.get(YEAR).get_data(as_text=True)
     assert f'id="n-responses">{(~population.flagged).sum()}<' in html
     assert 'id="form-shown" data-form="sipas-population:2024.1"' in html
+
+
+def test_public_page_names_the_form_and_links_the_other(client, app, demo, raw):
+    population = seed(app, demo, rng_seed=3, key=POPULATION, plan=[("1.001193", 31), ("2.000815", 9)])
+    html = client.get(f"/cong-khai/{demo.unit_code}?nam=2024").get_data(as_text=True)
+    assert f"Số phiếu: {(~raw.flagged).sum()}" in html and 'data-form="sipas-dv:2024.1"' in html
+    kept = population[~population.flagged]
+    link = re.search(r'<a href="([^"]+)" data-form="sipas-population:2024.1">[^<]*</a>: (\d+) phiếu', html)
+    assert link and int(link.group(2)) == len(kept)
+    shown = client.get(link.group(1).replace("&amp;", "&")).get_data(as_text=True)
+    assert f"Số phiếu: {len(kept)}" in shown
+    expected = analysis.estimate(kept, _scheme(POPULATION)).set_index("code")
+    for code in ("SIPAS", "XD", "TC"):  # SIPAS here: both groups (policy and service delivery) measured
+        row = expected.loc[code]
+        assert f"{pct(row.ci_low)} – {pct(row.ci_high)}" in shown
+    assert "Khoảng tin cậy 95%: Wilson" in shown
+
+
+def test_public_page_pools_the_next_version(client, app, demo, raw, next_version):
+    later = seed(app, demo, rng_seed=11, key=next_version, plan=[("1.001193", 20)])
+    html = client.get(f"/cong-khai/{demo.unit_code}?nam=2024").get_data(as_text=True)
+    assert f"Số phiếu: {(~raw.flagged).sum() + (~later.flagged).sum()}" in html
+    assert "sipas-dv 2024.1, 2025.1" in html
+
+
+def test_comments_of_every_form_are_listed_and_tagged_with_their_own_elements(app, demo, client, raw):
+    from sqlalchemy import select
+
+    from survey import db
+    from survey.models import Comment
+    from tests.staff.conftest import csrf_from
+
+    population = seed(app, demo, rng_seed=3, key=POPULATION, plan=[("1.001193", 8)])
+    make_user(app, "phantich", "analyst", demo.unit_id)
+    login(client, "phantich")
+    page = client.get("/staff/results/comments")
+    html = page.get_data(as_text=True)
+    commented = population[population.comment.notna()]
+    assert len(commented) == 2
+    assert f"<p>{len(commented) + (raw.comment.notna() & ~raw.flagged).sum()} góp ý</p>" in html
+    assert 'value="XD"' in html  # the population form's own elements are offered
+    token = csrf_from(page)
+    theirs, ours = int(commented.id.iloc[0]), int(raw[raw.comment.notna()].id.iloc[0])
+    assert client.post(f"/staff/results/comments/{theirs}/tag",
+                       data={"element": "XD", "csrf_token": token}).status_code == 302
+    # XD is an element of the population form only: a sipas-dv comment cannot take it.
+    assert client.post(f"/staff/results/comments/{ours}/tag",
+                       data={"element": "XD", "csrf_token": token}).status_code == 400
+    with app.app_context():
+        tags = dict(db.session().execute(select(Comment.response_id, Comment.element_code)
+                                         .where(Comment.response_id.in_([theirs, ours]))).all())
+    assert tags == {theirs: "XD", ours: None}
