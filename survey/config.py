@@ -156,6 +156,10 @@ def from_environment(instance_path: Path, overrides: dict | None = None) -> dict
         # A worker reuses what it read about a counter (names, services, open
         # plan) this long; changes made through another worker show after it.
         "SIPAS_FORM_CACHE_SECONDS": _int("SIPAS_FORM_CACHE_SECONDS", 10),
+        # Staff sessions end after this long without a request, and this long
+        # after login whatever happens (docs/security.md, tests/staff/test_sessions.py).
+        "SIPAS_SESSION_IDLE_MINUTES": _int("SIPAS_SESSION_IDLE_MINUTES", 30),
+        "SIPAS_SESSION_MAX_HOURS": _int("SIPAS_SESSION_MAX_HOURS", 12),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production,

@@ -4,9 +4,7 @@ from __future__ import annotations
 import secrets
 
 from flask import Flask, Response, abort, g, request
-from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFProtect
-from itsdangerous import URLSafeTimedSerializer
 
 csrf = CSRFProtect()
 
@@ -44,23 +42,6 @@ def _headers(response: Response) -> Response:
     return response
 
 
-class CachedSignerSessions(SecureCookieSessionInterface):
-    """Flask's signed-cookie sessions, with the signer built once per secret key.
-
-    Flask builds it anew on every request, twice (open and save), which cost
-    more than the rest of the citizen form's GET; it holds no per-request state.
-    """
-
-    _cached: tuple[tuple, URLSafeTimedSerializer | None] | None = None
-
-    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
-        key = (app.secret_key, tuple(app.config.get("SECRET_KEY_FALLBACKS") or ()))
-        cached = self._cached
-        if cached is None or cached[0] != key:
-            cached = self._cached = (key, super().get_signing_serializer(app))
-        return cached[1]
-
-
 def _hsts(response: Response) -> Response:
     response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
     return response
@@ -77,7 +58,8 @@ def init_app(app: Flask) -> None:
     """Turn on CSRF for every form and add headers to every response."""
     app.before_request(_reject_nameless_fields)  # before the CSRF check reads the form
     csrf.init_app(app)
-    app.session_interface = CachedSignerSessions()
+    # Flask's own session interface: a cached signer saved ~9 µs a request,
+    # 2 % of the form GET (bench/bench_session.py, BENCHMARKS.md), so it went.
     app.after_request(_headers)
     if app.config["SIPAS_PRODUCTION"]:
         app.after_request(_hsts)

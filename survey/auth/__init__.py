@@ -25,8 +25,11 @@ ROLE_NAMES = {
 
 @login_manager.user_loader
 def _load_user(session_id: str):
+    from survey.auth import sessions
     from survey.auth.queries import user_by_session_id
 
+    if not sessions.still_valid():
+        return None
     return user_by_session_id(db.session(), session_id)
 
 

@@ -62,13 +62,16 @@ def change_password(user: User, current: str, new: str) -> None:
 
 
 def set_password(user: User, new: str) -> None:
-    """Set a new password (administrators, command line); other sessions end."""
+    """Set a new password (administrators, command line); every session of the account ends."""
     user.password_hash = passwords.hash_password(new)
+    user.end_sessions()
 
 
 def set_active(user: User, active: bool) -> None:
-    """Enable or disable the account; a disabled account is logged out at its next request."""
+    """Enable or disable the account; disabling ends its sessions at once."""
     user.active = active
+    if not active:
+        user.end_sessions()
 
 
 def update_user(user: User, role: str, unit: Unit) -> None:

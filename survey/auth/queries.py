@@ -16,12 +16,14 @@ def user_by_username(s: Session, username: str) -> User | None:
 
 
 def user_by_session_id(s: Session, session_id: str) -> User | None:
-    """Return the active account a login session names, if its password is unchanged."""
-    user_id, _, fragment = (session_id or "").partition(":")
-    if not user_id.isdigit():
+    """Return the active account a login session names, if its sessions were not ended since."""
+    user_id, _, epoch = (session_id or "").partition(":")
+    if not (user_id.isascii() and user_id.isdigit() and epoch.isascii() and epoch.isdigit()):
+        return None
+    if len(user_id) > 18 or len(epoch) > 18:  # past 64 bits: not an id we issued
         return None
     user = s.get(User, int(user_id))
-    if user is None or not user.active or user.password_hash[-12:] != fragment:
+    if user is None or not user.active or user.session_epoch != int(epoch):
         return None
     return user
 

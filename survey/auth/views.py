@@ -6,10 +6,9 @@ from urllib.parse import urlsplit
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import login_user, logout_user
 
 from survey import audit, db
-from survey.auth import bp
+from survey.auth import bp, sessions
 from survey.auth.access import current_user, public, roles_required
 from survey.auth.nav import nav_item
 from survey.auth.operations import AccountError, authenticate, change_password
@@ -47,7 +46,7 @@ def login():
         user, outcome = authenticate(db.session(), username, request.form.get("password", ""),
                                      request.remote_addr or "")
         if user is not None:
-            login_user(user)
+            sessions.start(user)
             audit.record("login", f"user:{user.id}", user=user)
             return redirect(_safe_next(request.args.get("next")))
         known = user_by_username(db.session(), username)
@@ -61,8 +60,9 @@ def login():
 @roles_required("viewer")
 def logout():
     """End the session."""
-    audit.record("logout", f"user:{current_user.id}")
-    logout_user()
+    audit.record("logout", f"user:{current_user.id}", commit=False)
+    sessions.end(current_user._get_current_object())
+    db.session().commit()
     flash(_("Bạn đã đăng xuất."), "info")
     return redirect(url_for("auth.login"))
 
@@ -91,7 +91,7 @@ def password():
         else:
             audit.record("password_change", f"user:{current_user.id}", commit=False)
             db.session().commit()
-            login_user(current_user._get_current_object())  # the session id includes the hash
+            sessions.start(current_user._get_current_object())  # the password change ended the old one
             flash(_("Đã đổi mật khẩu."), "ok")
             return redirect(url_for("auth.home"))
     return render_template("staff/password.html", error=error), 400 if error else 200

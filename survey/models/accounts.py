@@ -27,6 +27,9 @@ class User(UserMixin, Base):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Bumped by logout, a password change or reset and disabling: every
+    # session cookie issued before names an older epoch and stops working.
+    session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
 
     unit: Mapped[Unit] = relationship(lazy="joined")
 
@@ -35,9 +38,12 @@ class User(UserMixin, Base):
         return self.active
 
     def get_id(self) -> str:
-        # The session names the account and a fragment of its hash, so a password
-        # change or reset ends every other session of the account.
-        return f"{self.id}:{self.password_hash[-12:]}"
+        # The session names the account and its epoch, never a part of the hash.
+        return f"{self.id}:{self.session_epoch}"
+
+    def end_sessions(self) -> None:
+        """Invalidate every session of this account, on every worker and host."""
+        self.session_epoch = (self.session_epoch or 0) + 1
 
 
 class AuditEvent(Base):
