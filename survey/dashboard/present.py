@@ -61,5 +61,5 @@ def dashboard_page(o: Overview, f: Filters) -> dict:
         "expectations": o.expectations_ranked(),
         "service_rows": pivot,
         "elements": [e.code for e in q.elements],
-        "method_lines": method_lines(o.method),
+        "method_lines": method_lines(o.method, len(q.groups)),
     }

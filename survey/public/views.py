@@ -23,4 +23,4 @@ def unit_page(unit_code: str):
     links = [(fm, url_for("public.unit_page", unit_code=unit.code, nam=period.start.year, bang_hoi=fm.key))
              for fm in pub.choice.others]
     return render_template("public/unit.html", pub=pub, names=item_names(pub.choice.shown.versions),
-                           pct=charts.pct, other_forms=links, method_lines=method_lines(pub.method))
+                           pct=charts.pct, other_forms=links, method_lines=method_lines(pub.method, len(pub.choice.shown.definition.groups)))

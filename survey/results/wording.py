@@ -17,14 +17,18 @@ def interval_text(interval: str) -> str:
     return names.get(interval, interval)
 
 
-def method_lines(method: Method) -> list[str]:
-    """Sentences that say how the indices on a page were computed."""
+def method_lines(method: Method, groups: int = 1) -> list[str]:
+    """Sentences that say how the indices on a page were computed (`groups`: of the form shown)."""
     level = round(method.level * 100)
+    composite = (_("Chỉ số yếu tố là trung bình các chỉ số tiêu chí; chỉ số chung là trung bình các chỉ số "
+                   "yếu tố; tính gộp mọi phiếu trong phạm vi đã chọn.") if groups == 1 else
+                 _("Chỉ số yếu tố là trung bình các chỉ số tiêu chí; chỉ số nhóm là trung bình các chỉ số "
+                   "yếu tố của nhóm; chỉ số chung là trung bình các chỉ số nhóm; tính gộp mọi phiếu trong "
+                   "phạm vi đã chọn."))
     return [
         _("Chỉ số tiêu chí (phương pháp %(code)s): %(text)s.", code=method.index,
           text=index_method_text(method.index)),
-        _("Chỉ số yếu tố là trung bình các chỉ số tiêu chí; chỉ số chung là trung bình các chỉ số yếu tố; "
-          "tính gộp mọi phiếu trong phạm vi đã chọn."),
+        composite,
         _("Khoảng tin cậy %(level)s%%: %(ci)s cho từng tiêu chí; tuyến tính hóa Taylor (có hiệp phương sai "
           "giữa các tiêu chí) cho chỉ số yếu tố và chỉ số chung.", level=level,
           ci=interval_text(method.interval)),

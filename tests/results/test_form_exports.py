@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, timedelta
+from datetime import date
 
-import analysis
 import openpyxl
 import pandas as pd
 import pytest
 
+import analysis
 from survey.questionnaire.loader import shipped
 from survey.questionnaire.sync import DEFAULT
 from tests.results.seed import seed

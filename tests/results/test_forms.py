@@ -70,6 +70,8 @@ def test_other_form_is_named_counted_and_one_click_away(viewer, app, demo, raw):
     expected = analysis.estimate(kept, _scheme(POPULATION)).set_index("code")
     for code in ("XD1", "TC1", "PA3"):
         assert _cell(shown, "code", code) == pct(expected.loc[code].estimate)
+    method = re.search(r'id="method">(.*?)</section>', shown, re.S).group(1)
+    assert "chỉ số chung là trung bình các chỉ số nhóm" in method  # two groups: policy and delivery
     # ...and the default form is now the one named and counted as "other".
     assert re.search(rf'data-form="sipas-dv:2024.1">[^<]*</a>: <strong>{len(kept_dv)} phiếu', shown)
 
