@@ -1,7 +1,7 @@
 """Counters of the administrator's units: services offered, QR token, kiosk tablet."""
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -90,14 +90,40 @@ TOKEN_ACTIONS = {
     "revoke": (ops.revoke_token, "token_revoke", _l("Đã thu hồi mã QR của quầy.")),
     "kiosk": (ops.register_kiosk, "kiosk_register", _l("Đã đăng ký máy tính bảng cho quầy.")),
     "unkiosk": (ops.unregister_kiosk, "kiosk_unregister", _l("Đã hủy đăng ký máy tính bảng.")),
+    "close": (ops.close_point, "counter_close", _l("Đã đóng quầy: mã QR và máy tính bảng của quầy không nhận phiếu nữa.")),
+    "reopen": (ops.reopen_point, "counter_reopen", _l("Đã mở lại quầy: quầy nhận phiếu trở lại.")),
+}
+
+# What citizens lose, said on a confirmation page before the change is saved.
+WARNINGS = {
+    "rotate": _l("Mã QR đang in trên áp phích sẽ không mở được phiếu nữa ngay khi đổi; "
+                 "người dân chỉ góp ý được sau khi dán áp phích mới."),
+    "revoke": _l("Mã QR của quầy sẽ không mở được phiếu nữa ngay khi thu hồi, trên mọi máy chủ; "
+                 "người dân quét mã sẽ thấy trang “không tìm thấy”."),
+    "kiosk": _l("Máy tính bảng đang đăng ký sẽ ngừng nhận phiếu ngay; chỉ máy mở địa chỉ mới nhận phiếu."),
+    "unkiosk": _l("Máy tính bảng của quầy sẽ ngừng nhận phiếu ngay khi hủy đăng ký."),
+    "close": _l("Người dân quét mã QR hoặc dùng máy tính bảng của quầy sẽ thấy “quầy tạm ngừng nhận phiếu” "
+                "và góp ý của họ không được ghi nhận, cho đến khi quầy được mở lại. "
+                "Không cần đóng quầy khi kế hoạch kết thúc: phiếu ngoài thời gian kế hoạch vẫn được lưu."),
 }
 
 
-@bp.post("/counters/<int:point_id>/<any(rotate, revoke, kiosk, unkiosk):action>")
+def _needs_confirmation(point: ServicePoint, action: str) -> bool:
+    # The first tablet of a counter replaces nothing; every other listed change stops something citizens use.
+    return action in WARNINGS and not (action == "kiosk" and point.kiosk_token is None)
+
+
+@bp.post("/counters/<int:point_id>/<any(rotate, revoke, kiosk, unkiosk, close, reopen):action>")
 @roles_required("admin")
 def counter_token(point_id: int, action: str):
-    """Rotate or revoke the QR token, or (un)register the counter's kiosk tablet."""
+    """Rotate or revoke the QR token, (un)register the kiosk tablet, close or reopen the counter.
+
+    A change that stops what citizens use is first shown on a confirmation
+    page saying so; only the form posted from there (confirm=1) saves it.
+    """
     point = visible_point(point_id)
+    if _needs_confirmation(point, action) and request.form.get("confirm") != "1":
+        return render_template("admin/counter_confirm.html", point=point, action=action, warning=WARNINGS[action])
     change, event, message = TOKEN_ACTIONS[action]
     change(point)
     audit.record(event, f"service_point:{point.id}", point.name)

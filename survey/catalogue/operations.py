@@ -6,6 +6,7 @@ from sqlalchemy.orm import Session
 
 from survey.models import Field, Service, ServicePoint, Unit
 from survey.models.catalogue import new_token
+from survey.models.types import utcnow
 
 
 def upsert_unit(s: Session, code: str, name: str, kind: str, parent: Unit | None = None) -> Unit:
@@ -66,6 +67,16 @@ def rotate_token(point: ServicePoint) -> str:
 def revoke_token(point: ServicePoint) -> None:
     """Revoke the counter's QR token: its URL answers 404 until rotated."""
     point.token = None
+
+
+def close_point(point: ServicePoint) -> None:
+    """Close the counter: its QR and tablet answer "closed" and take no feedback until reopened."""
+    point.closed_at = point.closed_at or utcnow()
+
+
+def reopen_point(point: ServicePoint) -> None:
+    """Take feedback at the counter again (same QR and tablet)."""
+    point.closed_at = None
 
 
 def register_kiosk(point: ServicePoint) -> str:

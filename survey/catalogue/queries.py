@@ -36,8 +36,8 @@ def live_target(s: Session, kind: str, token: str, service_code: str) -> Target 
     """Return the counter and service a submission to this token goes to, or None.
 
     One query on the unique token index: None when the token was revoked
-    (or the tablet unregistered) or the counter no longer offers the service,
-    whatever a worker's snapshot still says.
+    (or the tablet unregistered), the counter was closed or no longer offers
+    the service, whatever a worker's snapshot still says.
     """
     if not token or len(token) > 43:
         return None
@@ -46,7 +46,7 @@ def live_target(s: Session, kind: str, token: str, service_code: str) -> Target 
         select(ServicePoint.id, ServicePoint.unit_id, Service.id)
         .join(service_point_service, service_point_service.c.service_point_id == ServicePoint.id)
         .join(Service, Service.id == service_point_service.c.service_id)
-        .where(column == token, Service.code == service_code)
+        .where(column == token, ServicePoint.closed_at.is_(None), Service.code == service_code)
     ).first()
     return Target(*row) if row else None
 

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from survey.catalogue.queries import point_by_kiosk_token, point_by_token
 from survey.models import Field, Plan, Questionnaire, Service, ServicePoint, Unit
 from survey.plans.queries import definition as plan_definition
-from survey.plans.queries import form_state
+from survey.plans.queries import form_plan
 from survey.questionnaire.definition import QuestionnaireDefinition
 from survey.questionnaire.loader import shipped
 from survey.questionnaire.sync import DEFAULT, find_row
@@ -57,7 +57,7 @@ class Counter:
     name: str
     unit: UnitView
     services: tuple[ServiceView, ...]
-    accepting: bool                 # False: every plan of the unit is outside its dates
+    accepting: bool                 # False: an administrator closed the counter (never a plan's dates)
     questionnaire_key: tuple[str, str]
     questionnaire_id: int | None    # None until the first response creates the row
     # Hashed once: the snapshot keys the rendered-page cache on every GET.
@@ -83,13 +83,13 @@ class Counter:
 
 
 def _snapshot(s: Session, point: ServicePoint) -> Counter:
-    accepting, plan = form_state(s, point.unit_id)
+    plan = form_plan(s, point.unit_id)
     q = plan_definition(plan) if plan is not None else shipped()[DEFAULT]
     row = find_row(s, q)
     return Counter(
         id=point.id, name=point.name, unit=UnitView(point.unit.id, point.unit.name),
         services=tuple(ServiceView(v.id, v.code, v.name) for v in point.services),
-        accepting=accepting, questionnaire_key=(q.code, q.version),
+        accepting=point.closed_at is None, questionnaire_key=(q.code, q.version),
         questionnaire_id=row.id if row else None,
     )
 

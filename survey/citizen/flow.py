@@ -32,7 +32,7 @@ Confirm = Callable[[Session, str, str], Target | None]
 
 
 def closed():
-    """The 'survey closed' page: 200 for a look at the poster, 410 tells a POST nothing was stored."""
+    """The page of a counter an administrator closed: 200 for a look, 410 tells a POST nothing was stored."""
     return render_template("citizen/closed.html"), 410 if request.method == "POST" else 200
 
 

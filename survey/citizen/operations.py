@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 from sqlalchemy import insert, select, text
 from sqlalchemy.exc import IntegrityError
@@ -51,18 +52,20 @@ def record_response(
     answers: dict[str, int],
     comment: str,
     submission_key: str,
+    submitted_at: datetime | None = None,
 ) -> bool:
     """Insert the response with its answers and commit; False if it was a replay.
 
     Three INSERT statements and the duplicate check in the session's
     transaction (with whatever the caller changed, e.g. a paper form's status
     or a used invitation), then one commit: the ORM unit of work and a second
-    transaction cost more than the rest of a submission.
+    transaction cost more than the rest of a submission. `submitted_at`
+    defaults to now; a paper form keyed after its plan gives the plan's end.
     Nothing to invalidate: the response is stored now, and today's results
     are always read live (survey/results/rollup.py).
     """
     fingerprint = answer_fingerprint(service_id, answers.items(), comment)
-    submitted_at = utcnow()
+    submitted_at = submitted_at or utcnow()
     conn = s.connection()
     try:
         # No look-up first: the unique submission key refuses a replay (a

@@ -81,6 +81,9 @@ class ServicePoint(Base):
     token: Mapped[str | None] = mapped_column(String(43), unique=True, default=new_token)
     # A separate secret for a registered counter tablet (kiosk mode), never printed.
     kiosk_token: Mapped[str | None] = mapped_column(String(43), unique=True)
+    # Set by an administrator's "close this counter": its QR and tablet then
+    # answer "closed" and take no feedback. Plan dates never close a counter.
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     unit: Mapped[Unit] = relationship(back_populates="service_points", lazy="joined")

@@ -3,15 +3,19 @@ from __future__ import annotations
 
 import json
 import uuid
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from survey.citizen.operations import record_response
 from survey.models import PaperEntry, PaperForm, Plan
+from survey.models.types import utcnow
 from survey.paper.keying import differences
+from survey.plans.calendar import LOCAL, today, utc_bounds
 from survey.plans.queries import definition
 from survey.questionnaire.sync import ensure_row
+from survey.results.invalidate import invalidate
 
 
 class KeyingError(ValueError):
@@ -27,10 +31,26 @@ def _count(s: Session, plan: Plan, form: PaperForm, payload: str) -> None:
     for entry in form.entries:
         entry.payload = None  # the answers now live in the response only
     s.flush()
+    at = fieldwork_time(plan)
+    if at.astimezone(LOCAL).date() < today():
+        # Stored with raw inserts, so the flush hook cannot see this past day's new response.
+        invalidate(s, plan.unit_id, [at.astimezone(LOCAL).date()])
     # record_response commits the form's status and the response together.
     record_response(s, questionnaire_id=ensure_row(s, definition(plan)).id, point_id=None,
-                    unit_id=plan.unit_id, service_id=service.id, channel="paper", answers={k: int(v) for k, v in data["answers"].items()},
-                    comment=data["comment"], submission_key=uuid.uuid4().hex)
+                    unit_id=plan.unit_id, service_id=service.id, channel="paper",
+                    answers={k: int(v) for k, v in data["answers"].items()},
+                    comment=data["comment"], submission_key=uuid.uuid4().hex, submitted_at=at)
+
+
+def fieldwork_time(plan: Plan, now: datetime | None = None) -> datetime:
+    """When a counted paper form is dated: now, kept within the plan's dates.
+
+    The citizen filled the sheet during the fieldwork; clerks often key it
+    in later. Dated on the plan's last day, it counts in its plan (whose
+    results cover exactly its dates), not among the responses outside any plan.
+    """
+    lo, hi = utc_bounds(plan.start_date, plan.end_date)
+    return min(max(now or utcnow(), lo), hi - timedelta(seconds=1))
 
 
 def key_in(s: Session, plan: Plan, number: str, user_id: int | None, payload: str) -> PaperForm:

@@ -1,9 +1,9 @@
 """Read plans: which is open for a unit today, a plan's responses, listings."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from survey.models import Plan
@@ -13,9 +13,6 @@ from survey.questionnaire.loader import shipped
 from survey.results.config import Method
 from survey.results.filters import Filters, Period
 from survey.results.forms import same_form
-
-# Paper forms are keyed in after the fieldwork ends; they still belong to the plan.
-PAPER_GRACE_DAYS = 45
 
 
 def is_open(plan: Plan, on: date | None = None) -> bool:
@@ -29,18 +26,20 @@ def unit_plans(s: Session, unit_id: int) -> list[Plan]:
                           .order_by(Plan.start_date.desc(), Plan.id.desc())))
 
 
-def form_state(s: Session, unit_id: int, on: date | None = None) -> tuple[bool, Plan | None]:
-    """Return (accepting, open plan) for a unit's citizen form.
+def form_plan(s: Session, unit_id: int, on: date | None = None) -> Plan | None:
+    """Return the plan whose questionnaire a unit's counters show, or None for the default form.
 
-    The rule: a unit without any plan keeps its form open all year (a
-    counter QR works from day one); once a unit has plans, the form is open
-    only while one of them is running, and uses that plan's questionnaire.
+    Plans never open or close a counter (only an administrator does, see
+    ServicePoint.closed_at): a plan prepared in December for next year must
+    not silence the counters now. While a plan runs its questionnaire is
+    shown; between plans, the latest plan that has started keeps its form
+    (the next one's may not be due yet); before any, the default form.
     """
-    plans = unit_plans(s, unit_id)
-    if not plans:
-        return True, None
+    on = on or today()
+    plans = unit_plans(s, unit_id)  # newest start first
     running = [p for p in plans if is_open(p, on)]
-    return (True, running[0]) if running else (False, None)
+    started = [p for p in plans if p.start_date <= on]
+    return next(iter(running or started), None)
 
 
 def definition(plan: Plan) -> QuestionnaireDefinition:
@@ -51,16 +50,11 @@ def definition(plan: Plan) -> QuestionnaireDefinition:
 def results_filters(s: Session, plan: Plan) -> Filters:
     """The selection of a plan's responses, in the form survey/results and the exports take.
 
-    Period: the plan's dates plus PAPER_GRACE_DAYS for paper forms keyed in
-    afterwards (the online form is closed then, so only those fall there),
-    cut short where the unit's next plan starts.
+    Period: exactly the plan's dates. Counters keep taking feedback after
+    the end, and those responses belong to no plan; a paper form keyed in
+    after the end is dated on the plan's last day (survey/paper/operations.py).
     """
-    end = plan.end_date + timedelta(days=PAPER_GRACE_DAYS)
-    later = s.scalar(select(func.min(Plan.start_date)).where(
-        Plan.unit_id == plan.unit_id, Plan.start_date > plan.end_date))
-    if later is not None:
-        end = min(end, later - timedelta(days=1))
-    f = Filters(unit_ids=(plan.unit_id,), period=Period("custom", plan.start_date, end))
+    f = Filters(unit_ids=(plan.unit_id,), period=Period("custom", plan.start_date, plan.end_date))
     # Every version of the plan's form answered in its period counts (a reworded next version).
     return f.narrowed(questionnaires=same_form(s, f, (plan.questionnaire_code, plan.questionnaire_version)))
 

@@ -17,6 +17,7 @@ from survey.invitations.queries import unused
 from survey.invitations.slips import slips_pdf
 from survey.links import base_url
 from survey.plans import bp, sampling
+from survey.plans.attribution import outside_counts, plan_counts
 from survey.plans.forms import report_settings_from, settings_from
 from survey.plans.lookup import plan_or_404
 from survey.plans.operations import PlanError, apply_report_settings, save_plan, set_services
@@ -32,8 +33,12 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 @roles_required("viewer")
 @nav_item(_l("Kế hoạch đo lường"), 40)
 def index():
-    plans = plans_for_units(db.session(), visible_unit_ids(current_user))
-    return render_template("plans/list.html", plans=plans)
+    s = db.session()
+    plans = plans_for_units(s, visible_unit_ids(current_user))
+    units = {p.unit_id: p.unit for p in plans}
+    outside = outside_counts(s, units)
+    return render_template("plans/list.html", plans=plans, received=plan_counts(s, plans),
+                           outside=[(units[u], n) for u, n in outside.items()])
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -62,7 +67,9 @@ def new():
 @bp.get("/<int:plan_id>")
 @roles_required("viewer")
 def detail(plan_id: int):
-    return render_template("plans/detail.html", data=gather(db.session(), plan_or_404(plan_id)))
+    s, plan = db.session(), plan_or_404(plan_id)
+    return render_template("plans/detail.html", data=gather(s, plan),
+                           outside=outside_counts(s, [plan.unit_id])[plan.unit_id])
 
 
 @bp.post("/<int:plan_id>/frame")

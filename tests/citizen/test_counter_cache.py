@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import create_engine, select, text, update
 
 from survey import create_app, db
-from survey.catalogue.operations import revoke_token
+from survey.catalogue.operations import close_point, revoke_token
 from survey.citizen import counters
 from survey.models import Plan, Response, Service, ServicePoint, Unit
 from survey.plans.calendar import today
@@ -77,12 +77,24 @@ def test_an_orm_update_statement_clears_the_snapshots_too(app, client, demo):
     assert "Quầy sửa hàng loạt" in client.get(f"/s/{point.token}").get_data(as_text=True)
 
 
-def test_closing_the_plan_closes_the_form_at_once(app, client, demo):
+def test_closing_the_counter_closes_the_form_at_once(app, client, demo):
+    point = demo.points[0]
+    assert client.get(f"/s/{point.token}").status_code == 200
+    form = {**open_form(client, f"/s/{point.token}"), **full_answers(), "service": point.services[0]}
+    with app.app_context():
+        s = db.session()
+        close_point(s.get(ServicePoint, point.id))
+        s.commit()
+    page = client.get(f"/s/{point.token}")
+    assert page.status_code == 200 and "tạm ngừng nhận phiếu" in page.get_data(as_text=True)
+    assert client.post(f"/s/{point.token}", data=form).status_code == 410
+
+
+def test_a_plan_that_ends_leaves_the_form_open(app, client, demo):
     from tests.plans.helpers import make_plan
 
     point = demo.points[0]
     plan_id = make_plan(app, demo)
-    assert client.get(f"/s/{point.token}").status_code == 200
     form = {**open_form(client, f"/s/{point.token}"), **full_answers(), "service": point.services[0]}
     with app.app_context():
         s = db.session()
@@ -90,9 +102,8 @@ def test_closing_the_plan_closes_the_form_at_once(app, client, demo):
         plan.end_date = today() - timedelta(days=1)
         plan.start_date = min(plan.start_date, plan.end_date)
         s.commit()
-    page = client.get(f"/s/{point.token}")
-    assert page.status_code == 200 and "Đợt khảo sát hiện đã đóng" in page.get_data(as_text=True)
-    assert client.post(f"/s/{point.token}", data=form).status_code == 410
+    assert "tạm ngừng nhận phiếu" not in client.get(f"/s/{point.token}").get_data(as_text=True)
+    assert client.post(f"/s/{point.token}", data=form).status_code == 303
 
 
 def test_unknown_tokens_are_not_cached(app, client, demo):
@@ -192,4 +203,16 @@ def test_a_tablet_unregistered_elsewhere_is_refused_at_once(app, other_app, demo
     with app.extensions["sipas.engine"].begin() as conn:
         conn.execute(text("UPDATE service_point SET kiosk_token = NULL WHERE id = :i"), {"i": point.id})
     assert tablet.post(f"/k/{'t' * 43}", data=form).status_code == 404
+    assert _responses(app) == []
+
+
+def test_a_counter_closed_through_one_app_refuses_the_other_apps_post_at_once(app, other_app, demo):
+    point = demo.points[0]
+    phone = other_app.test_client()
+    form = _ready_form(phone, point)
+    with app.app_context():
+        close_point(db.session().get(ServicePoint, point.id))
+        db.session().commit()
+    page = phone.post(f"/s/{point.token}", data=form)
+    assert page.status_code == 410 and "tạm ngừng nhận phiếu" in page.get_data(as_text=True)
     assert _responses(app) == []

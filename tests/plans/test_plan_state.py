@@ -1,4 +1,4 @@
-"""Plans open and close the citizen form from their stored dates."""
+"""Plans choose the citizen form's questionnaire from their stored dates; they never close a counter."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
@@ -9,12 +9,12 @@ from survey import db
 from survey.models import Plan, Response
 from survey.plans.calendar import parse_dmy, today
 from survey.plans.operations import PlanError, PlanSettings
-from survey.plans.queries import form_state, is_open
+from survey.plans.queries import form_plan, is_open
 from survey.questionnaire.loader import shipped
-from tests.citizen.helpers import full_answers, open_form
+from tests.citizen.helpers import open_form
 from tests.plans.helpers import make_plan
 
-CLOSED_TEXT = "Đợt khảo sát hiện đã đóng"
+CLOSED_TEXT = "tạm ngừng nhận phiếu"
 
 
 def test_population_questionnaire_has_two_groups_and_overall_is_their_mean():
@@ -56,18 +56,25 @@ def test_unit_without_plan_keeps_form_open(client, demo):
     assert page.status_code == 200 and CLOSED_TEXT not in page.get_data(as_text=True)
 
 
-def test_form_closed_outside_every_plan(app, client, demo):
+def test_form_stays_open_outside_every_plan(app, client, demo):
     past = today() - timedelta(days=400)
-    make_plan(app, demo, start=past, end=past + timedelta(days=300))
+    plan_id = make_plan(app, demo, start=past, end=past + timedelta(days=300),
+                        questionnaire=("sipas-population", "2024.1"))
     url = f"/s/{demo.points[0].token}"
     page = client.get(url)
-    assert page.status_code == 200 and CLOSED_TEXT in page.get_data(as_text=True)
-    posted = client.post(url, data={**full_answers(), "submission_key": "a" * 32,
-                                    "service": demo.points[0].services[0]})
-    assert posted.status_code == 410
+    assert page.status_code == 200 and CLOSED_TEXT not in page.get_data(as_text=True)
+    # Between plans the latest plan that has started keeps its questionnaire.
+    assert 'name="XD1"' in page.get_data(as_text=True)
     with app.app_context():
-        assert db.session().query(Response).count() == 0
-        assert form_state(db.session(), demo.unit_id) == (False, None)
+        assert form_plan(db.session(), demo.unit_id).id == plan_id
+
+
+def test_a_plan_not_yet_started_leaves_the_default_form(app, demo):
+    start = today() + timedelta(days=30)
+    make_plan(app, demo, start=start, end=start + timedelta(days=300), questionnaire=("sipas-population", "2024.1"))
+    with app.app_context():
+        assert form_plan(db.session(), demo.unit_id) is None
+        assert form_plan(db.session(), demo.unit_id, start).questionnaire_code == "sipas-population"
 
 
 def test_open_plan_serves_its_questionnaire(app, client, demo):

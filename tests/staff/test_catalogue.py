@@ -120,9 +120,9 @@ def test_counter_edit_token_rotation_and_kiosk_are_audited(app, client, staff):
     page = client.get(f"/staff/admin/counters/{point.id}")
     token = csrf_from(page)
     assert f"/s/{point.token}" in page.get_data(as_text=True)
-    client.post(f"/staff/admin/counters/{point.id}/rotate", data={"csrf_token": token})
+    client.post(f"/staff/admin/counters/{point.id}/rotate", data={"csrf_token": token, "confirm": "1"})
     assert client.get(f"/s/{point.token}").status_code == 404  # the old printed QR stops working
-    client.post(f"/staff/admin/counters/{point.id}/revoke", data={"csrf_token": token})
+    client.post(f"/staff/admin/counters/{point.id}/revoke", data={"csrf_token": token, "confirm": "1"})
     kiosk_page = client.post(f"/staff/admin/counters/{point.id}/kiosk", data={"csrf_token": token},
                              follow_redirects=True).get_data(as_text=True)
     kiosk_path = re.search(r"http://sipas\.test(/k/[A-Za-z0-9_-]+)", kiosk_page).group(1)
