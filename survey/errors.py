@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, render_template
+from flask import Flask, g, render_template
+from flask_login import AnonymousUserMixin
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -26,8 +27,12 @@ def _csrf(exc: CSRFError):
 
 def _database_down(exc: OperationalError):
     # The database is unreachable: ask to retry rather than fail with a 500.
+    # Rendering must not touch it again: Flask-Login's template context loads
+    # the staff user from the database, so the page is drawn as anonymous.
     log.error("database unavailable: %s", exc.orig)
-    return _page(503, exc)
+    g._login_user = AnonymousUserMixin()
+    body, status = _page(503, exc)
+    return body, status, {"Retry-After": "30"}
 
 
 def _unexpected(exc: Exception):
