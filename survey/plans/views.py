@@ -163,7 +163,7 @@ def report(plan_id: int):
 
 
 @bp.get("/<int:plan_id>/indices.xlsx")
-@roles_required("viewer")
+@roles_required("analyst")  # the workbook holds the raw responses and comments, like the responses export
 def indices(plan_id: int):
     from survey.exports.operations import xlsx_file
     s, plan = db.session(), plan_or_404(plan_id)

@@ -17,7 +17,10 @@ ROLES = tuple(RANK)
 
 def _session_login(client, user_id: int, app) -> None:
     """Log a test client in without the form (hashing every time would be slow)."""
+    import time
+
     from survey import db
+    from survey.auth import sessions
     from survey.models import User
 
     with app.app_context():
@@ -25,6 +28,7 @@ def _session_login(client, user_id: int, app) -> None:
     with client.session_transaction() as sess:
         sess["_user_id"] = session_id
         sess["_fresh"] = True
+        sess[sessions.LOGIN_AT] = sess[sessions.SEEN_AT] = time.time()
 
 
 def _sample_values(app, staff) -> dict[str, object]:
