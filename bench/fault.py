@@ -108,6 +108,9 @@ class Drill:
         with httpx.Client(base_url=self.base, timeout=30) as client:
             while not self.stop.is_set():
                 token, services = rng.choice(self.counters)
+                # Each form is another person's phone: one browser sending
+                # again within minutes replaces its own response (issue #11.6).
+                client.cookies.clear()
                 try:
                     page = client.get(f"/s/{token}")
                 except httpx.HTTPError as exc:

@@ -90,6 +90,9 @@ async def citizen(base: str, counters, tally: Tally, seed: int) -> None:
             tally.remaining -= 1
             token, services = rng.choice(counters)
             url = f"/s/{token}"
+            # Each form is another person: one browser sending again within
+            # minutes replaces its own response (issue #11.6).
+            client.cookies.clear()
             try:
                 t0 = time.perf_counter()
                 page = await client.get(url)

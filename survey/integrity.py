@@ -60,10 +60,13 @@ def _window() -> timedelta:
 
 
 def flag_twins(s: Session, new: Stored, window: timedelta | None = None) -> list[int]:
-    """Flag a just-inserted response and the identical ones just before it at the same counter.
+    """Flag a just-inserted response if it copies one sent just before it at the same counter.
 
-    Runs in the caller's transaction, which commits. Returns the ids flagged
-    by this call (empty when nothing matched).
+    The first response of a cluster stays counted (it may well be genuine:
+    a citizen's one answer that a script then replayed, or a family sending
+    the same opinion); every later copy is flagged, its reason naming the
+    first. Runs in the caller's transaction, which commits. Returns the ids
+    flagged by this call (empty when nothing matched).
     """
     if new.point_id is None or new.fingerprint is None:
         return []  # paper and invitation responses have no counter to cluster on
@@ -75,18 +78,24 @@ def flag_twins(s: Session, new: Stored, window: timedelta | None = None) -> list
     # A replaying script costs a count and an update of the rows not yet
     # flagged, never a scan of every copy it left.
     first = s.connection().execute(_FIRST_TWIN, params).first()
-    if first is None:
-        return []
+    if first is None or (first.submitted_at, first.id) > (new.submitted_at, new.id):
+        return []  # the new response is the cluster's first (a later copy committed before it)
     copies = s.scalar(select(func.count()).select_from(Response).where(*_SAME), params)
     seconds = int((new.submitted_at - first.submitted_at).total_seconds())
     reason = (f"Trùng hoàn toàn với phiếu #{first.id} gửi trước {seconds} giây tại cùng quầy "
               f"({copies} phiếu giống hệt trong {int(window.total_seconds())} giây)")
-    flagged = list(s.scalars(select(Response.id).where(*_SAME, Response.flagged.is_(False))
-                             .order_by(Response.id), params))
+    # The new copy, and any copy that raced it to the commit unflagged; never the first.
+    later = s.execute(select(Response.id, Response.submitted_at)
+                      .where(*_SAME, Response.flagged.is_(False), Response.id != first.id)
+                      .order_by(Response.id), params).all()
+    flagged = [r.id for r in later]
+    if not flagged:
+        return []
     s.execute(update(Response).where(Response.id.in_(flagged)).values(flagged=True, flag_reason=reason[:200]))
     # A statement, not a flush: drop any stored day it changed (a window that
     # reaches back past midnight), as survey/results/invalidate.py asks.
-    first_day, last_day = (first.submitted_at.astimezone(LOCAL).date(), live_from() - timedelta(days=1))
+    first_day = min(r.submitted_at for r in later).astimezone(LOCAL).date()
+    last_day = live_from() - timedelta(days=1)
     invalidate(s, new.unit_id, [first_day + timedelta(days=i) for i in range((last_day - first_day).days + 1)])
     return flagged
 

@@ -19,9 +19,9 @@ from wtforms.validators import ValidationError
 
 from survey import db
 from survey.catalogue.queries import Target
-from survey.citizen import page_cache
+from survey.citizen import page_cache, resend
 from survey.citizen.counters import Counter, ServiceView
-from survey.citizen.operations import record_response
+from survey.citizen.operations import record_response, replace_response
 from survey.citizen.submission import Submission, parse
 from survey.i18n import select_locale
 from survey.questionnaire.sync import ensure_row
@@ -88,7 +88,12 @@ def submit(counter: Counter, preset: ServiceView | None, channel: str, confirm: 
     if target is None:
         s.rollback()
         return refused(sub)
-    record_response(
+    previous = resend.earlier(target.point_id, channel)
+    if previous is not None and target.point_id is not None and replace_response(
+            s, previous, point_id=target.point_id, service_id=target.service_id,
+            answers=sub.answers, comment=sub.comment):
+        return redirect(thanks, code=303)
+    response_id = record_response(
         s,
         questionnaire_id=counter.questionnaire_id or ensure_row(s, q).id,
         point_id=target.point_id,
@@ -99,4 +104,5 @@ def submit(counter: Counter, preset: ServiceView | None, channel: str, confirm: 
         comment=sub.comment,
         submission_key=key,
     )
+    resend.remember(target.point_id, response_id, channel)
     return redirect(thanks, code=303)

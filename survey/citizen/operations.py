@@ -4,14 +4,17 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import delete, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from survey.integrity import Stored, check_before_commit
-from survey.models import Comment, Response
+from survey.models import Answer, Comment, Response
 from survey.models.responses import answer_fingerprint
 from survey.models.types import utcnow
+from survey.results.filters import LOCAL
+from survey.results.invalidate import invalidate
+from survey.results.rollup import live_from
 
 
 def already_stored(s: Session, submission_key: str) -> bool:
@@ -53,8 +56,8 @@ def record_response(
     comment: str,
     submission_key: str,
     submitted_at: datetime | None = None,
-) -> bool:
-    """Insert the response with its answers and commit; False if it was a replay.
+) -> int | None:
+    """Insert the response with its answers and commit; its id, or None if it was a replay.
 
     Three INSERT statements and the duplicate check in the session's
     transaction (with whatever the caller changed, e.g. a paper form's status
@@ -84,6 +87,46 @@ def record_response(
     except IntegrityError:
         s.rollback()
         if already_stored(s, submission_key):
-            return False
+            return None
         raise
+    return response_id
+
+
+def replace_response(
+    s: Session,
+    response_id: int,
+    *,
+    point_id: int,
+    service_id: int,
+    answers: dict[str, int],
+    comment: str,
+) -> bool:
+    """Put a citizen's corrected answers in place of the response they sent moments ago, and commit.
+
+    The caller knows the response is this browser's own (its signed session
+    names it) and recent. The row keeps its id, key, counter and time, so a
+    replay of either send still stores nothing new and the response stays
+    on its day; answers, comment, service and fingerprint are the new ones,
+    and the duplicate check runs again on them. False (nothing changed) if
+    the response is gone or belongs to another counter.
+    """
+    row = s.execute(select(Response.unit_id, Response.channel, Response.submitted_at)
+                    .where(Response.id == response_id, Response.service_point_id == point_id)).first()
+    if row is None:
+        return False
+    fingerprint = answer_fingerprint(service_id, answers.items(), comment)
+    conn = s.connection()
+    conn.execute(delete(Answer).where(Answer.response_id == response_id))
+    conn.execute(delete(Comment).where(Comment.response_id == response_id))
+    conn.execute(update(Response).where(Response.id == response_id).values(
+        service_id=service_id, fingerprint=fingerprint, flagged=False, flag_reason=None))
+    if answers:
+        _insert_answers(conn, response_id, answers)
+    if comment:
+        conn.execute(_INSERT_COMMENT, {"response_id": response_id, "text": comment})
+    day = row.submitted_at.astimezone(LOCAL).date()
+    if day < live_from():  # sent before midnight, corrected after: a statement, so say which day changed
+        invalidate(s, row.unit_id, [day])
+    check_before_commit(s, Stored(response_id, row.unit_id, point_id, row.channel, fingerprint, row.submitted_at))
+    s.commit()
     return True

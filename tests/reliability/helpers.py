@@ -25,9 +25,16 @@ def kiosk_token(app, point_id: int) -> str:
 
 
 def submit(client, url: str, service: str, base: int = 4, **extra):
-    """Open the form and post a complete, valid response; return the POST's answer."""
-    form = {**open_form(client, url), **full_answers(base), "service": service, **extra}
-    return client.post(url, data=form)
+    """Open the form and post a complete, valid response as another citizen; return the POST's answer.
+
+    Each call is a different person's phone: its own browser session (one
+    browser sending again within minutes replaces its response, issue #11.6),
+    on the client's network address (the rate limits count per address).
+    """
+    citizen = client.application.test_client()
+    citizen.environ_base.update(client.environ_base)
+    form = {**open_form(citizen, url), **full_answers(base), "service": service, **extra}
+    return citizen.post(url, data=form)
 
 
 STAFF_PASSWORD = "Mật-khẩu-thử-nghiệm-2026"
