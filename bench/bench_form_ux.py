@@ -10,8 +10,8 @@ in Debian's chromium at a 360 x 640 phone viewport and prints:
 - the taps to finish: the required answers plus the send button, and every
   question answered;
 - the swipes to reach the send button (one swipe moves 80 % of a screen);
-- a modelled median time to complete: the layout measured here (words in
-  every question, taps, swipes) priced with keystroke-level-model operators
+- a modelled median time to complete: the layout measured here (words of
+  every question, and of each set of answer labels once; taps; swipes) priced with keystroke-level-model operators
   for touch, for a sample of simulated citizens who read at different speeds
   and answer different shares of the optional questions. A model, not
   people: it shows what a layout change saves, and whether "about 3 minutes"
@@ -45,7 +45,13 @@ MEASURE = r"""() => {
   const groups = [...new Set([...document.querySelectorAll('input[type=radio]')].map(r => r.name))];
   const criteria = groups.filter(n => /^(TC|TT|CC|KQ|PA)\d+$/.test(n));
   const box = n => document.querySelector(`input[name='${n}']`).closest('fieldset,tr,[role=radiogroup]');
-  const words = n => (box(n).innerText.match(/\S+/g) || []).length;
+  // A citizen reads each question, and a set of answer labels the first time it appears.
+  const seen = new Set(), count = t => (t.match(/\S+/g) || []).filter(w => /\p{L}/u.test(w)).length;  // words, not numbers
+  const words = n => {
+    const b = box(n), legend = b.querySelector('legend'), labels = [...b.querySelectorAll('label')].map(l => l.innerText).join(' ');
+    const fresh = !seen.has(labels); seen.add(labels);
+    return count(legend ? legend.innerText : b.innerText) + (fresh ? count(labels) : 0);
+  };
   const send = document.querySelector('form button[type=submit]:not([name])')
             || [...document.querySelectorAll('form button[type=submit]')].pop();
   return {

@@ -17,7 +17,7 @@ def csp_nonce() -> str:
 
 
 _CSP = ("default-src 'none'; style-src 'self'{inline}; script-src 'self'{inline}; "
-        "img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+        "img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 _STATIC_HEADERS = (
     ("X-Content-Type-Options", "nosniff"),
     ("X-Frame-Options", "DENY"),

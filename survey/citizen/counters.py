@@ -47,6 +47,11 @@ class ServiceView:
     id: int
     code: str
     name: str
+    name_en: str = ""  # the catalogue's English name, if it has one
+
+    def label(self, locale: str) -> str:
+        """The name to show in `locale`: English where the catalogue has it, else Vietnamese."""
+        return self.name_en if locale == "en" and self.name_en else self.name
 
 
 @dataclass(frozen=True)

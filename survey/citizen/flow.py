@@ -19,7 +19,7 @@ from wtforms.validators import ValidationError
 
 from survey import db
 from survey.catalogue.queries import Target
-from survey.citizen import page_cache, resend
+from survey.citizen import layout, page_cache, resend
 from survey.citizen.counters import Counter, ServiceView
 from survey.citizen.operations import record_response, replace_response
 from survey.citizen.submission import Submission, parse
@@ -40,7 +40,7 @@ def show(counter: Counter, preset: ServiceView | None, sub: Submission | None = 
          kiosk_token: str | None = None, status: int = 200):
     """Render the form: blank from the page cache, or with the citizen's answers and errors."""
     q = counter.questionnaire
-    context = dict(q=q, point=counter, preset=preset, services=counter.services,
+    context = dict(q=q, point=counter, preset=preset, services=counter.services, parts=layout.parts(q),
                    kiosk_token=kiosk_token,
                    kiosk_idle=current_app.config["SIPAS_KIOSK_IDLE_SECONDS"])
     if sub is not None:  # a form with the citizen's answers and errors: never cached
@@ -76,6 +76,9 @@ def submit(counter: Counter, preset: ServiceView | None, channel: str, confirm: 
         validate_csrf(request.form.get("csrf_token"))
     except (ValidationError, CSRFError):
         sub.errors["_form"] = _("Phiên làm việc đã hết hạn. Các câu trả lời vẫn được giữ, vui lòng bấm Gửi lại.")
+    if request.form.get("lang"):  # the language switch: the same answers, the other language
+        sub.errors.clear()
+        return show(counter, preset, sub, kiosk_token)
     key, service_code = sub.submission_key, sub.service_code
     if not sub.ok or key is None or service_code is None:  # a valid form has both
         return show(counter, preset, sub, kiosk_token, status=400)

@@ -12,7 +12,7 @@ from survey.questionnaire.definition import QuestionnaireDefinition
 
 KEY_RE = re.compile(r"^[0-9a-f]{32}$")
 # Fields the form itself carries besides the questionnaire items.
-FORM_FIELDS = {"csrf_token", "submission_key", "service", "comment", "website"}
+FORM_FIELDS = {"csrf_token", "submission_key", "service", "comment", "website", "lang"}
 # C0/C1 control characters (NUL breaks PostgreSQL text) except tab and newline.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
