@@ -22,9 +22,10 @@ from survey.models import Field, Service
 
 __all__ = ["COLUMNS", "FrameFileError", "ImportReport", "guess_mapping", "import_rows", "read_table"]
 
-COLUMNS = ("code", "name", "field", "field_code")
+COLUMNS = ("code", "name", "field", "field_code", "name_en")
 REQUIRED = ("code", "name", "field")
-LABELS = {"code": "Mã thủ tục", "name": "Tên thủ tục", "field": "Lĩnh vực", "field_code": "Mã lĩnh vực"}
+LABELS = {"code": "Mã thủ tục", "name": "Tên thủ tục", "field": "Lĩnh vực", "field_code": "Mã lĩnh vực",
+          "name_en": "Tên tiếng Anh"}
 ALIASES = {
     "code": ("ma thu tuc", "ma tthc", "ma so tthc", "ma thu tuc hanh chinh", "ma so", "ma",
              "procedure code", "code"),
@@ -32,6 +33,8 @@ ALIASES = {
              "procedure name", "procedure", "name"),
     "field": ("linh vuc", "ten linh vuc", "field name", "field", "sector"),
     "field_code": ("ma linh vuc", "field code", "sector code"),
+    "name_en": ("ten tieng anh", "ten thu tuc tieng anh", "ten thu tuc (tieng anh)", "english name",
+                "name (english)", "name en", "name_en"),
 }
 
 
@@ -71,6 +74,8 @@ def _check(values: dict[str, str], seen: dict[str, int]) -> str | None:
         return "Thiếu tên thủ tục."
     if len(values["name"]) > 500:
         return "Tên thủ tục dài quá 500 ký tự."
+    if len(values.get("name_en") or "") > 500:
+        return "Tên tiếng Anh dài quá 500 ký tự."
     if not values["field"]:
         return "Thiếu lĩnh vực."
     if values["code"] in seen:
@@ -104,11 +109,12 @@ def import_rows(s: Session, rows: list[list[str]], mapping: dict[str, int]) -> I
         seen[values["code"]] = line
         field = _field(s, fields, values["field"], values["field_code"][:40])
         before = s.scalar(select(Service).where(Service.code == values["code"]))
-        state = (before.name, before.field_id) if before else None
-        service = ops.upsert_service(s, values["code"], values["name"], field)
+        state = (before.name, before.field_id, before.name_en) if before else None
+        # Without an English column the English names already stored stay.
+        service = ops.upsert_service(s, values["code"], values["name"], field, values.get("name_en"))
         if state is None:
             report.created += 1
-        elif state == (service.name, service.field_id):
+        elif state == (service.name, service.field_id, service.name_en):
             report.unchanged += 1
         else:
             report.updated += 1

@@ -33,14 +33,19 @@ def upsert_field(s: Session, code: str, name: str) -> Field:
     return field
 
 
-def upsert_service(s: Session, code: str, name: str, field: Field) -> Service:
-    """Create the procedure or update it; the national code is the key."""
+def upsert_service(s: Session, code: str, name: str, field: Field, name_en: str | None = None) -> Service:
+    """Create the procedure or update it; the national code is the key.
+
+    `name_en` None leaves an existing English name as it is (a catalogue file without that column).
+    """
     service = s.scalar(select(Service).where(Service.code == code))
     if service is None:
-        service = Service(code=code, name=name, field=field)
+        service = Service(code=code, name=name, field=field, name_en=name_en or "")
         s.add(service)
     else:
         service.name, service.field = name, field
+        if name_en is not None:
+            service.name_en = name_en
     s.flush()
     return service
 

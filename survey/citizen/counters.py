@@ -93,7 +93,7 @@ def _snapshot(s: Session, point: ServicePoint) -> Counter:
     row = find_row(s, q)
     return Counter(
         id=point.id, name=point.name, unit=UnitView(point.unit.id, point.unit.name),
-        services=tuple(ServiceView(v.id, v.code, v.name) for v in point.services),
+        services=tuple(ServiceView(v.id, v.code, v.name, v.name_en) for v in point.services),
         accepting=point.closed_at is None, questionnaire_key=(q.code, q.version),
         questionnaire_id=row.id if row else None,
     )

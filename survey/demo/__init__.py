@@ -18,7 +18,7 @@ def seed(s: Session) -> tuple[Unit, list[ServicePoint]]:
     city = ops.upsert_unit(s, data["city"]["code"], data["city"]["name"], "city")
     commune = ops.upsert_unit(s, data["commune"]["code"], data["commune"]["name"], "commune", city)
     fields = {f["code"]: ops.upsert_field(s, f["code"], f["name"]) for f in data["fields"]}
-    services = [ops.upsert_service(s, v["code"], v["name"], fields[v["field"]]) for v in data["services"]]
+    services = [ops.upsert_service(s, v["code"], v["name"], fields[v["field"]], v.get("name_en")) for v in data["services"]]
     points = [
         ops.upsert_service_point(
             s, commune, c["name"], [v for v in services if v.field.code in c["fields"]]

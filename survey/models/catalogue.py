@@ -55,6 +55,8 @@ class Service(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(20), unique=True)
     name: Mapped[str] = mapped_column(String(500))
+    # Optional: the English form shows it where the catalogue has one.
+    name_en: Mapped[str] = mapped_column(String(500), default="", server_default="")
     field_id: Mapped[int] = mapped_column(ForeignKey("field.id"), index=True)
     active: Mapped[bool] = mapped_column(default=True)
 

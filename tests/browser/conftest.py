@@ -62,7 +62,7 @@ def phone(chromium):
     contexts = []
 
     def open_page(**options):
-        context = chromium.new_context(viewport=PHONE, locale="vi-VN", **options)
+        context = chromium.new_context(**{"viewport": PHONE, "locale": "vi-VN", **options})
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(15_000)

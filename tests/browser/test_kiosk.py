@@ -47,7 +47,7 @@ def test_kiosk_returns_to_a_fresh_form_after_submitting(app, kiosk_url, phone, d
     page.locator("input[name=service]").first.check()
     for c in Q.criteria:
         page.check(f"input[name='{c.code}'][value='5']")
-    page.click("button[type=submit]")
+    page.click("form button[type=submit]")
     page.wait_for_url("**/cam-on")
     # The thank-you page sends the tablet back by itself (meta refresh, no JS needed).
     page.wait_for_url(kiosk_url, timeout=15_000)
