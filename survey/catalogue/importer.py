@@ -16,9 +16,9 @@ from sqlalchemy.orm import Session
 
 from survey.catalogue import operations as ops
 from survey.frame.columns import plain
+from survey.models import Field, Service
 from survey.uploads import UploadError as FrameFileError
 from survey.uploads import read_table
-from survey.models import Field, Service
 
 __all__ = ["COLUMNS", "FrameFileError", "ImportReport", "guess_mapping", "import_rows", "read_table"]
 

@@ -52,6 +52,7 @@ def test_a_missing_answer_is_shown_and_nothing_stored(app, server, phone, demo):
     page.evaluate(f"document.querySelectorAll(\"input[name='{CRITERIA[0]}']\")"
                   ".forEach(r => {{ r.checked = false; r.required = false; }})")
     page.click(SEND)
+    page.locator("#errors").wait_for()  # the script posts, then lets the server show the errors
     assert page.locator("#errors[role=alert]").is_visible()
     shot(page, "citizen-form-error")
     assert _stored(app) == []

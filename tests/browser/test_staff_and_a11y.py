@@ -61,6 +61,7 @@ def test_axe_finds_no_serious_issue_on_public_pages(app, server, phone, demo, ax
     page.goto(f"{server}/s/{token}")
     page.evaluate("document.querySelectorAll('[required]').forEach(e => e.required = false)")
     page.click("form button[type=submit]")
+    page.locator("#errors").wait_for()
     assert page.locator("#errors[role=alert]").is_visible()
     problems["form-errors"] = _serious(page, axe_js)
     assert problems == {name: [] for name in problems}, problems
