@@ -13,7 +13,8 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from .design import group_rows, group_sum
+from .aggregate import aggregated_over
+from .design import check_lonely, group_rows, group_sum
 from .results import check_common, combine, layout, table
 from .scheme import Scheme
 from .scoring import answered_satisfied, check_method
@@ -149,52 +150,171 @@ def sufficient_stats(df: pd.DataFrame, scheme: Scheme | None = None,
 
 
 def estimate_from_stats(stats: SufficientStats, scheme: Scheme | None = None,
-                        ci: str = "wilson", level: float = 0.95,
-                        min_n: int = 30) -> pd.DataFrame:
+                        ci: str = "wilson", level: float = 0.95, min_n: int = 30,
+                        by: Sequence[str] | None = None, strata: str | None = None,
+                        lonely: str = "adjust", dof: str = "degf",
+                        aggregation: str = "pooled", service: str = "service",
+                        unit: str = "unit") -> pd.DataFrame:
     """The table of :func:`analysis.estimate` from sufficient statistics.
 
-    The sample is taken as unweighted and unstratified, and as the union of
-    the groups in ``stats`` (so each group is a domain of it, as in
-    ``estimate(df, by=...)`` on the same responses).
+    The sample is taken as unweighted, as the union of the groups in
+    ``stats``, and stratified by the key column ``strata`` when given. The
+    result has one group per value of the ``by`` key columns (default: all
+    of them), each a domain of that sample, as ``estimate(df, by=by,
+    strata=strata, aggregation=...)`` on the same responses gives.
+
+    Parameters
+    ----------
+    by : sequence of str, optional
+        Key columns of ``stats`` to group the result by.
+    strata : str, optional
+        Key column of ``stats`` holding the stratum. ``strata="service"``
+        makes each service its own sample (the annual plan draws a quota per
+        procedure): a per-service figure then has the service's own ``n/(n -
+        1)`` factor, as R ``svydesign(ids = ~1, strata = ~service)`` or a
+        design per service gives.
+    lonely, dof, aggregation, service, unit
+        As in :func:`analysis.estimate`; ``mean_of_services`` and
+        ``mean_of_units`` need the ``service`` or ``unit`` key column.
 
     Notes
     -----
-    With ``R_j = Y_j / X_j``, the influence ``r_j = (y_j - R_j a_j) / X_j``
-    sums to zero in every group, and for an estimate ``sum_j c_j R_j``
+    With ``R_j = Y_j / X_j`` the ratios of a domain ``d`` and, over the
+    domain's part of a stratum ``h`` (a sum of groups), ``s1 = sum_i r_i``
+    and ``s2 = sum_i r_i²`` of the influence ``r_j = (y_j - R_j a_j) / X_j``
+    of an estimate ``sum_j c_j R_j``:
 
-        sum_i r_i² = sum_jk c_j c_k (yy_jk - R_k ay_kj - R_j ay_jk
-                                     + R_j R_k aa_jk) / (X_j X_k),
+        s1 = sum_j c_j (Y_hj - R_j A_hj) / X_j,
+        s2 = sum_jk c_j c_k (yy_jk - R_k ay_kj - R_j ay_jk
+                             + R_j R_k aa_jk) / (X_j X_k),
 
-    whose variance is ``N/(N-1) sum_i r_i²`` (``N`` all responses) and whose
-    simple-random-sampling variance in a group of ``m`` is
-    ``m/(m-1) sum_i r_i²``.
+    and the design variance is ``sum_h n_h/(n_h - 1) (s2 - s1² / n_h)``
+    (``n_h`` all responses of the stratum; one stratum of ``N`` when none is
+    given, where ``s1 = 0``). The simple-random-sampling variance in a
+    domain of ``m`` is ``m/(m-1) sum_h s2``. A mean of domain indices has
+    per-stratum moments ``sum_f c_f s1_f`` and ``sum_f c_f² s2_f``
+    (:mod:`analysis.aggregate`).
     """
     scheme = scheme or Scheme.sipas_service_delivery()
-    check_common(ci, level, min_n)
+    check_common(ci, level, min_n, dof)
+    check_lonely(lonely)
     k_crit = len(scheme.criteria)
     if stats.codes[:k_crit] != scheme.criteria:
         raise ValueError("stats do not start with the scheme's criteria")
+    by = list(stats.keys.columns) if by is None else list(by)
+    over = aggregated_over(aggregation, by, service, unit)
+    for col in [*by, *([strata] if strata else []), *([over] if over else [])]:
+        if col not in stats.keys.columns:
+            raise ValueError(f"column {col!r} is not a key of the statistics")
     labels, t = layout(scheme, stats.codes, k_crit)
-    x = stats.answered
+    is_item = np.array([lv in ("criterion", "expectation") for lv, _ in labels])
+    item_col = np.argmax(t, axis=1)
+    fine = [*by, over] if over else by
+    dom = stats.regroup(fine)
     with np.errstate(divide="ignore", invalid="ignore"):
-        ratios = stats.satisfied / x
-        rz = np.nan_to_num(ratios)
-        q = (stats.yy - rz[:, None, :] * stats.ay.transpose(0, 2, 1)
-             - rz[:, :, None] * stats.ay + rz[:, :, None] * rz[:, None, :] * stats.aa)
+        ratios = dom.satisfied / dom.answered
+    est = combine(ratios, t)
+    s1, s2, cell_dom, cell_h, n_h, cell_answered = _cell_moments(stats, dom, fine, strata,
+                                                                 ratios, t)
+    n = np.where(is_item, dom.answered[:, item_col], dom.n[:, None])
+    keys = dom.keys
+    responses = dom.n[:, None]
+    if over:
+        parent, keys = group_rows(dom.keys, by)
+        defined = ~np.isnan(est)
+        count = np.zeros((len(keys), est.shape[1]))
+        np.add.at(count, parent, defined.astype(float))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            coef = np.where(defined, 1 / count[parent], 0.0)
+        mean = np.zeros(count.shape)
+        np.add.at(mean, parent, np.where(defined, est, 0.0) * coef)
+        mean[count == 0] = np.nan
+        est, s1, s2 = mean, s1 * coef[cell_dom], s2 * coef[cell_dom] ** 2
+        cell_dom = parent[cell_dom]
+        total = np.zeros((len(keys),) + n.shape[1:])
+        np.add.at(total, parent, n)
+        n = total
+        responses = np.zeros((len(keys), 1))
+        np.add.at(responses, parent, dom.n[:, None])
+    var, vsrs, lonely_touched, factor = _variances(s1, s2, cell_dom, cell_h, n_h, len(keys),
+                                                   lonely, responses)
+    degf = None
+    if strata:
+        degf = np.maximum(n - _strata_per_group(cell_dom, cell_h, cell_answered, len(keys),
+                                                is_item, item_col), 0)
+    return table(keys, labels, n, n.astype(float), est, var * factor, vsrs, degf=degf,
+                 design_based=over is not None or strata is not None, dof=dof,
+                 method=stats.method, ci=ci, level=level, min_n=min_n,
+                 aggregation=aggregation, lonely=lonely, lonely_strata=lonely_touched)
+
+
+def _cell_moments(stats: SufficientStats, dom: SufficientStats, fine: list[str],
+                  strata: str | None, ratios: np.ndarray, t: np.ndarray):
+    """Per (domain, stratum) cell: ``s1``, ``s2`` (C, P), the cell's domain and
+    stratum, and every stratum's size."""
+    if strata is None:
+        cells, cell_dom, cell_h = dom, np.arange(len(dom.n)), np.zeros(len(dom.n), dtype=np.intp)
+        n_h = np.array([stats.n.sum()])
+    else:
+        cells = stats.regroup([*fine, *([strata] if strata not in fine else [])])
+        cell_dom, _ = group_rows(cells.keys, fine)
+        cell_h, levels = pd.factorize(cells.keys[strata], sort=True)
+        n_h = np.zeros(len(levels))
+        np.add.at(n_h, cell_h, cells.n)
+    x = dom.answered[cell_dom]
+    rz = np.nan_to_num(ratios)[cell_dom]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        q = (cells.yy - rz[:, None, :] * cells.ay.transpose(0, 2, 1)
+             - rz[:, :, None] * cells.ay + rz[:, :, None] * rz[:, None, :] * cells.aa)
         q = np.nan_to_num(q / (x[:, :, None] * x[:, None, :]))
-    ssq = np.einsum("pj,gjk,pk->gp", t, q, t)
+        size = np.nan_to_num((cells.yy + rz[:, None, :] * cells.ay.transpose(0, 2, 1)
+                              + rz[:, :, None] * cells.ay + rz[:, :, None] * rz[:, None, :]
+                              * cells.aa) / (x[:, :, None] * x[:, None, :]))
+        lin = np.nan_to_num((cells.satisfied - rz * cells.answered) / x)
+    s2 = np.einsum("pj,gjk,pk->gp", t, q, t)
     # The quadratic form cancels; what is left of a true zero (every answer
     # alike) is rounding. Below 1e-12 of the size of its terms, call it zero.
+    s2[s2 <= 1e-12 * np.einsum("pj,gjk,pk->gp", np.abs(t), size, np.abs(t))] = 0.0
+    s1 = lin @ t.T
+    return s1, s2, cell_dom, cell_h, n_h, cells.answered
+
+
+def _strata_per_group(cell_dom, cell_h, answered, n_groups: int, is_item, item_col):
+    """Strata with answers behind each estimate of each group (for R's degf)."""
+    pairs, where = np.unique(cell_dom.astype(np.int64) * (cell_h.max() + 1) + cell_h,
+                             return_inverse=True)
+    seen = np.zeros((len(pairs), answered.shape[1]))
+    np.add.at(seen, where, answered)
+    group = (pairs // (cell_h.max() + 1)).astype(np.intp)
+    items = np.zeros((n_groups, answered.shape[1]))
+    np.add.at(items, group, (seen > 0).astype(float))
+    strata = np.bincount(group, minlength=n_groups).astype(float)
+    return np.where(is_item, items[:, item_col], strata[:, None])
+
+
+def _variances(s1, s2, cell_dom, cell_h, n_h, n_groups: int, lonely: str, n):
+    """Design and SRS variances per group, lonely strata touched, the "average" factor."""
+    nh = n_h[cell_h][:, None]
+    lonely_h = n_h == 1
+    if lonely == "fail" and lonely_h.any():
+        raise ValueError("a stratum has only one response: no variance estimate (lonely rule "
+                         "'fail'; choose certainty, adjust or average)")
     with np.errstate(divide="ignore", invalid="ignore"):
-        size = np.nan_to_num((stats.yy + rz[:, None, :] * stats.ay.transpose(0, 2, 1)
-                              + rz[:, :, None] * stats.ay + rz[:, :, None] * rz[:, None, :]
-                              * stats.aa) / (x[:, :, None] * x[:, None, :]))
-    ssq[ssq <= 1e-12 * np.einsum("pj,gjk,pk->gp", np.abs(t), size, np.abs(t))] = 0.0
-    total, m = stats.n.sum(), stats.n[:, None]
+        scale = np.where(nh > 1, nh / (nh - 1), 0.0)
+        per_cell = scale * (s2 - s1 * s1 / nh)
+    if lonely == "adjust":  # centred at the grand mean, 0: see analysis.design
+        per_cell = np.where(nh == 1, s2, per_cell)
+    var = np.zeros((n_groups, s1.shape[1]))
+    np.add.at(var, cell_dom, per_cell)
+    ssq = np.zeros(var.shape)
+    np.add.at(ssq, cell_dom, s2)
+    touched = np.zeros(n_groups, dtype=np.int64)
+    np.add.at(touched, cell_dom, lonely_h[cell_h].astype(np.int64))
+    factor = 1.0
+    if lonely == "average" and lonely_h.any():
+        ok = (~lonely_h).sum()
+        factor = len(n_h) / ok if ok else np.nan
+    m = np.asarray(n, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
-        var = total / (total - 1) * ssq
         vsrs = m / (m - 1) * ssq
-    is_item = np.array([lv in ("criterion", "expectation") for lv, _ in labels])
-    n = np.where(is_item, x[:, np.argmax(t, axis=1)], m)
-    return table(stats.keys, labels, n, n.astype(float), combine(ratios, t), var, vsrs,
-                 method=stats.method, ci=ci, level=level, min_n=min_n)
+    return var, vsrs, touched, factor

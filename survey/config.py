@@ -7,8 +7,13 @@ import secrets
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from analysis.aggregate import AGGREGATIONS
+from analysis.design import LONELY_RULES
 from analysis.intervals import PROPORTION_METHODS
+from analysis.results import DOF
 from analysis.scoring import METHODS as INDEX_METHODS
+
+PER_SERVICE_SAMPLES = ("own", "domain")
 
 
 class ConfigError(RuntimeError):
@@ -105,6 +110,13 @@ def _method_settings() -> dict:
         "SIPAS_INDEX_METHOD": _choice("SIPAS_INDEX_METHOD", "top2box", INDEX_METHODS),
         "SIPAS_CI_METHOD": _choice("SIPAS_CI_METHOD", "wilson", PROPORTION_METHODS),
         "SIPAS_CONF_LEVEL": _level("SIPAS_CONF_LEVEL", 0.95),
+        # issue 13: how a figure above one procedure is formed, what a
+        # one-response stratum contributes, the intervals' degrees of freedom,
+        # and whether a procedure's figure is its own sample (the plan's quota)
+        "SIPAS_AGGREGATION": _choice("SIPAS_AGGREGATION", "pooled", AGGREGATIONS),
+        "SIPAS_LONELY_STRATA": _choice("SIPAS_LONELY_STRATA", "adjust", LONELY_RULES),
+        "SIPAS_CI_DF": _choice("SIPAS_CI_DF", "degf", DOF),
+        "SIPAS_PER_SERVICE_SAMPLE": _choice("SIPAS_PER_SERVICE_SAMPLE", "own", PER_SERVICE_SAMPLES),
     }
 
 

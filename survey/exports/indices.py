@@ -6,10 +6,11 @@ from datetime import datetime
 import pandas as pd
 from flask_babel import gettext as _
 
+from analysis.results import NO_ANSWER, SINGLE
 from survey import db
 from survey.exports.writer import Table
 from survey.results import queries
-from survey.results.config import Method
+from survey.results.config import Method, overall_label
 from survey.results.filters import LOCAL, Filters
 from survey.results.forms import Form, definitions
 from survey.results.forms import item_names as item_names_of
@@ -21,15 +22,24 @@ def scope_labels() -> dict[str, str]:
             "service_point": _("Quầy")}
 
 
-def level_labels() -> dict[str, str]:
+def level_labels(form: Form | None = None) -> dict[str, str]:
+    # plain "SIPAS" only where both groups are measured; an exit survey is SIPAS-DV
+    one_group = form is not None and len(definitions(form.versions)[0].groups) <= 1
     return {"criterion": _("Tiêu chí"), "element": _("Yếu tố"), "group": _("Nhóm"),
-            "overall": _("Chỉ số chung (SIPAS)"), "expectation": _("Mong muốn")}
+            "overall": _("Chỉ số chung (SIPAS-DV)") if one_group else _("Chỉ số chung (SIPAS)"),
+            "expectation": _("Mong muốn")}
+
+
+def note_labels() -> dict[str, str]:
+    """The reason a figure has no standard error or interval, in Vietnamese."""
+    return {"": "", NO_ANSWER: _("Không có câu trả lời"),
+            SINGLE: _("Chỉ một câu trả lời: không có sai số chuẩn, hệ số thiết kế và khoảng tin cậy")}
 
 
 def item_names(form: Form) -> dict[str, str]:
     """Vietnamese name of every index code of a form (the newest version's wording)."""
     names = item_names_of(form.versions)
-    names["SIPAS"] = _("Chỉ số hài lòng về sự phục vụ hành chính")
+    names["SIPAS"] = overall_label(definitions(form.versions)[0])
     return names
 
 
@@ -38,7 +48,8 @@ def headers() -> list[str]:
             _("Tên chỉ số"), _("Số phiếu (n)"), _("Chỉ số (%)"), _("Cận dưới (%)"),
             _("Cận trên (%)"), _("Sai số chuẩn (%)"), _("Ít phiếu (n dưới ngưỡng)"),
             _("Phương pháp chỉ số"), _("Khoảng tin cậy"), _("Mức tin cậy"),
-            _("Mã bảng hỏi"), _("Phiên bản bảng hỏi"), _("Ngày xuất")]
+            _("Mã bảng hỏi"), _("Phiên bản bảng hỏi"), _("Ngày xuất"), _("Cách tổng hợp"),
+            _("Tầng một phiếu"), _("Ghi chú")]
 
 
 def form_code_version(form: Form) -> tuple[str, str]:
@@ -50,14 +61,15 @@ def form_code_version(form: Form) -> tuple[str, str]:
 
 
 def estimate_rows(parts: list[tuple[Form, pd.DataFrame]], exported: datetime):
-    scopes, levels = scope_labels(), level_labels()
+    scopes, notes = scope_labels(), note_labels()
     for form, table in parts:
         names, (code, version) = item_names(form), form_code_version(form)
+        levels = level_labels(form)
         for r in table.itertuples(index=False):
             yield [scopes[r.scope], r.scope_code or "", r.scope_name or "", levels[r.level], r.code,
                    names.get(r.code, ""), int(r.n), r.estimate, r.ci_low, r.ci_high, r.se,
                    _("Có") if r.low_n else _("Không"), r.index_method, r.interval, r.conf_level,
-                   code, version, exported]
+                   code, version, exported, r.aggregation, r.lonely_rule, notes.get(r.note, r.note)]
 
 
 def estimates(f: Filters, found: list[Form], method: Method) -> list[tuple[Form, pd.DataFrame]]:
@@ -107,6 +119,49 @@ def method_table(f: Filters, found: list[Form], method: Method) -> Table:
         (_("Khoảng tin cậy của chỉ số gộp"), _("Tuyến tính hóa Taylor (có hiệp phương sai giữa các tiêu chí), trên thang logit")),
         (_("Mức tin cậy"), method.level),
         (_("Ngưỡng số phiếu tối thiểu"), method.min_n),
+        *setting_rows(method),
         (_("Ngày xuất"), datetime.now(LOCAL).replace(tzinfo=None, microsecond=0)),
     ]
     return Table(_("Phương pháp"), [_("Mục"), _("Nội dung")], rows)
+
+
+def setting_rows(method: Method) -> list[tuple[str, str]]:
+    """Each rule a figure depends on, the value in use and what it means (issue 13)."""
+    aggregation = {
+        "pooled": _("pooled: mọi phiếu của phạm vi được gộp chung rồi mới tính chỉ số"),
+        "mean_of_services": _("mean_of_services: tính chỉ số của từng thủ tục rồi lấy trung bình "
+                              "cộng các thủ tục"),
+        "mean_of_units": _("mean_of_units: tính chỉ số của từng đơn vị (xã, phường) rồi lấy trung "
+                           "bình cộng các đơn vị, như SIPAS quốc gia lấy trung bình các tỉnh"),
+    }
+    per_service = {
+        "own": _("own: mỗi thủ tục là một mẫu riêng (kế hoạch giao chỉ tiêu theo thủ tục), sai số "
+                 "dùng hệ số n/(n − 1) của chính thủ tục (phân tầng theo thủ tục)"),
+        "domain": _("domain: thủ tục là một miền con của toàn bộ mẫu của đơn vị"),
+    }
+    lonely = {
+        "adjust": _("adjust (mặc định, thận trọng): tầng chỉ có một phiếu được tính sai số quanh "
+                    "trung bình chung"),
+        "certainty": _("certainty: tầng chỉ có một phiếu được coi như đã khảo sát toàn bộ, không "
+                       "góp sai số"),
+        "average": _("average: tầng chỉ có một phiếu nhận sai số trung bình của các tầng khác"),
+        "fail": _("fail: từ chối tính khi có tầng chỉ có một phiếu"),
+    }
+    dof = {
+        "degf": _("degf: phân phối t với bậc tự do của thiết kế (số phiếu − số tầng), như mặc "
+                  "định của gói survey trong R; quan trọng khi ít phiếu"),
+        "inf": _("inf: phân phối chuẩn"),
+    }
+    return [
+        (_("Cách tổng hợp trên một thủ tục"), aggregation.get(method.aggregation, method.aggregation)),
+        (_("Mẫu của từng thủ tục"), per_service.get(method.per_service, method.per_service)),
+        (_("Tầng chỉ có một phiếu"), lonely.get(method.lonely, method.lonely)),
+        (_("Bậc tự do của khoảng tin cậy"), dof.get(method.dof, method.dof)),
+        (_("Cỡ mẫu hiệu dụng"), _("Theo thiết kế mẫu: p(1 − p) ÷ phương sai, như svyciprop của R; "
+                                  "cờ “ít phiếu” dựa trên cỡ mẫu hiệu dụng, không phải số phiếu thô")),
+        (_("Phạm vi chỉ có một câu trả lời"), _("Không có sai số chuẩn, hệ số thiết kế và khoảng "
+                                                "tin cậy: ô để trống, cột Ghi chú nêu lý do")),
+        (_("Tên chỉ số chung"), _("Chỉ gọi là SIPAS khi đo cả hai nhóm (chính sách và cung ứng "
+                                  "dịch vụ); khảo sát tại quầy là SIPAS-DV (cung ứng dịch vụ "
+                                  "hành chính công)")),
+    ]

@@ -1,6 +1,7 @@
 """Read plans: which is open for a unit today, a plan's responses, listings."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from sqlalchemy import select
@@ -61,8 +62,10 @@ def results_filters(s: Session, plan: Plan) -> Filters:
 
 def results_method(plan: Plan) -> Method:
     """The index and interval settings recorded on the plan."""
-    return Method(index=plan.index_method, interval=plan.interval_method, level=plan.conf_level,
-                  min_n=Method.from_config().min_n)
+    # the rules the plan does not record (aggregation, lonely strata, df,
+    # per-service sample) come from the service's settings
+    return replace(Method.from_config(), index=plan.index_method, interval=plan.interval_method,
+                   level=plan.conf_level)
 
 
 def plans_for_units(s: Session, unit_ids: set[int]) -> list[Plan]:

@@ -37,13 +37,13 @@ def publication(s: Session, unit: Unit, period: Period, method: Method, form: st
                                         period=period), form)
     cells = queries.cell_stats(s, f, ("service",), method)
     n = int(cells.n.sum())
-    overall = queries.estimates(queries.by(cells), f, method)
+    overall = queries.estimates(cells, f, method, ())
     headline = pd.concat([overall[overall.level == "overall"], overall[overall.level == "element"]])
     if n < method.min_n:
         headline = headline.iloc[0:0]
     services, hidden = [], 0
     if len(cells.n):
-        table = queries.estimates(cells, f, method)
+        table = queries.estimates(cells, f, method, ("service",))
         table = table[table.level.isin(("overall", "element"))]
         names = queries.catalogue(s, cells.keys["service"].unique(), []).services.set_index("service")
         for service, rows in table.groupby("service", sort=False):

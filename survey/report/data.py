@@ -20,7 +20,6 @@ from survey.results.comparison import Comparison, standard_comparisons
 from survey.results.config import Method
 from survey.results.filters import Filters
 from survey.results.scopes import scoped_estimates
-from survey.results.stats import regroup
 from survey.results.summary import SummaryRow, summary_rows
 
 COMMENTS_PER_ELEMENT = 3
@@ -85,7 +84,8 @@ def _versus_rest(s: Session, f: Filters, method: Method) -> pd.DataFrame:
                                       .services.set_index("service")["service_code"])
     rows = []
     for code in sorted(codes.unique()):
-        table = queries.estimates(regroup(cells, (codes == code).to_frame("mine")), f, method)
+        table = queries.estimates(queries.keyed(cells, method, {"mine": codes == code}), f, method,
+                                  ("mine",))
         table = table[table.code == "SIPAS"]
         mine, rest = (table[table.mine == flag].drop(columns="mine") for flag in (True, False))
         if len(mine) and len(rest):

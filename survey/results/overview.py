@@ -32,13 +32,13 @@ class Overview:
 def overview(s: Session, f: Filters, method: Method) -> Overview:
     """Aggregate per (service, month) once; overall, per-service and trend are sums of cells."""
     cells = queries.cell_stats(s, f, ("service", "month"), method)
-    overall = queries.estimates(queries.by(cells), f, method)
+    overall = queries.estimates(cells, f, method, ())
     if len(cells.n):
-        services = queries.estimates(queries.by(cells, "service"), f, method)
+        services = queries.estimates(cells, f, method, ("service",))
         services = services[services.level.isin(("element", "group", "overall"))]
         names = queries.catalogue(s, cells.keys["service"].unique(), []).services
         services = services.merge(names[["service", "service_code", "service_name"]], on="service")
-        months = queries.estimates(queries.by(cells, "month"), f, method)
+        months = queries.estimates(cells, f, method, ("month",))
         months = months[months.level == "overall"].sort_values("month")
     else:
         services = months = pd.DataFrame(columns=[*overall.columns, "service", "month"])

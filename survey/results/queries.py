@@ -16,15 +16,39 @@ from survey.results.stats import regroup
 
 
 def cell_stats(s: Session, f: Filters, names: tuple[str, ...], method: Method) -> SufficientStats:
-    """Sufficient statistics per group of `names`: sums of rollup cells over every version of the form."""
+    """Sufficient statistics per group of `names`: sums of rollup cells over every version of the form.
+
+    The columns the aggregation rule averages over (service, unit) are kept
+    as keys too, so every coarser figure can be formed by the rule.
+    """
     layout, cells = forms.cells_for(s, f, method.index)
-    return selection.grouped(layout, cells, names)
+    return selection.grouped(layout, cells, (*names, *(c for c in method.columns() if c not in names)))
 
 
-def estimates(stats: SufficientStats, f: Filters, method: Method) -> pd.DataFrame:
-    """The `analysis` estimate table of every group in `stats`."""
+def estimates(stats: SufficientStats, f: Filters, method: Method,
+              groups: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """The `analysis` estimate table of every group of `groups` (default: all keys of `stats`).
+
+    A table grouped by procedure treats each procedure as its own sample
+    (strata = service) unless `method.per_service` is "domain"; coarser
+    tables follow `method.aggregation`. Every row records the rules.
+    """
+    groups = tuple(stats.keys.columns) if groups is None else groups
+    own = method.per_service == "own" and "service" in groups
+    rule = method.aggregation if all(c in stats.keys.columns for c in method.columns()) else "pooled"
     return estimate_from_stats(stats, forms.form_scheme(f.questionnaires, method.index),
-                               ci=method.interval, level=method.level, min_n=method.min_n)
+                               ci=method.interval, level=method.level, min_n=method.min_n,
+                               by=list(groups), strata="service" if own else None,
+                               lonely=method.lonely, dof=method.dof, aggregation=rule)
+
+
+def keyed(stats: SufficientStats, method: Method, columns: dict) -> SufficientStats:
+    """Regroup onto derived key `columns` (one value per old group), keeping the rule's columns."""
+    keep = {c: stats.keys[c] for c in method.columns() if c in stats.keys.columns and c not in columns}
+    frame = pd.DataFrame({**{k: pd.Series(v).reset_index(drop=True) for k, v in columns.items()},
+                          **{k: v.reset_index(drop=True) for k, v in keep.items()}},
+                         index=range(len(stats.keys)))
+    return regroup(stats, frame)
 
 
 def by(stats: SufficientStats, *names: str) -> SufficientStats:

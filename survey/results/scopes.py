@@ -7,7 +7,6 @@ from sqlalchemy.orm import Session
 from survey.results import queries
 from survey.results.config import Method
 from survey.results.filters import Filters
-from survey.results.stats import regroup
 
 SCOPES = ("overall", "field", "service", "service_point")
 
@@ -25,12 +24,14 @@ def scoped_estimates(s: Session, f: Filters, method: Method) -> pd.DataFrame:
 
     def add(scope, keys, label):
         if keys is None:
-            table = queries.estimates(regroup(cells, pd.DataFrame(index=cells.keys.index)), f, method)
+            table = queries.estimates(queries.keyed(cells, method, {}), f, method, ())
             table.insert(0, "scope_code", "")
             table.insert(1, "scope_name", "")
         else:
-            table = queries.estimates(regroup(cells, keys.to_frame("key")), f, method)
-            codes, titles = label(table.pop("key"))
+            # a procedure's rows are grouped by "service", so that each is its own sample
+            name = "service" if scope == "service" else "key"
+            table = queries.estimates(queries.keyed(cells, method, {name: keys}), f, method, (name,))
+            codes, titles = label(table.pop(name))
             table.insert(0, "scope_code", codes)
             table.insert(1, "scope_name", titles)
         table.insert(0, "scope", scope)

@@ -82,3 +82,65 @@ def test_regroup_to_coarser_groups_and_total():
     assert_same_table(estimate_from_stats(fine.regroup(["period"])),
                       estimate(df, by=["period"]))
     assert_same_table(estimate_from_stats(fine.regroup()), estimate(df))
+
+
+def with_units(n=600, seed=3):
+    df = make_responses(n=n, groups=("A", "B", "C", "D"), seed=seed)
+    df["unit"] = df["service"].map({"A": "U1", "B": "U1", "C": "U2", "D": "U2"})
+    df["field"] = df["service"].map({"A": "F1", "B": "F2", "C": "F1", "D": "F2"})
+    return df
+
+
+@pytest.mark.parametrize("by", [["service"], ["field"], [], ["period"]])
+def test_stratified_by_service_same_as_estimate_from_rows(by):
+    # each service its own sample (quota per procedure): R svydesign(strata = ~service)
+    df = with_units()
+    stats = sufficient_stats(df, by=["service", "field", "period"])
+    ours = estimate_from_stats(stats, by=by, strata="service")
+    assert_same_table(ours, estimate(df, by=by, strata="service"))
+
+
+def test_per_service_figures_use_the_service_own_factor():
+    df = with_units()
+    stats = sufficient_stats(df, by=["service"])
+    own = estimate_from_stats(stats, strata="service")
+    domain = estimate_from_stats(stats)
+    for service, part in df.groupby("service"):
+        alone = estimate(part.reset_index(drop=True))  # svydesign(ids = ~1, data = part)
+        mine = own[own["service"] == service].reset_index(drop=True)
+        np.testing.assert_allclose(mine["se"], alone["se"], rtol=1e-10)
+        # as a domain of the whole commune the factor is N/(N-1), not n_s/(n_s-1)
+        n_s, n_all = len(part), len(df)
+        ratio = (domain[domain["service"] == service]["se"].to_numpy() / mine["se"].to_numpy())
+        ok = np.isfinite(ratio)
+        np.testing.assert_allclose(ratio[ok], np.sqrt(n_all / (n_all - 1) * (n_s - 1) / n_s),
+                                   rtol=1e-10)
+
+
+@pytest.mark.parametrize("rule, over", [("mean_of_services", "service"), ("mean_of_units", "unit")])
+@pytest.mark.parametrize("strata", [None, "service"])
+def test_aggregation_rules_same_as_estimate_from_rows(rule, over, strata):
+    df = with_units()
+    stats = sufficient_stats(df, by=["service", "unit", "period"])
+    for by in ([], ["period"]):
+        ours = estimate_from_stats(stats, by=by, aggregation=rule, strata=strata)
+        assert (ours["aggregation"] == rule).all()
+        assert_same_table(ours, estimate(df, by=by, aggregation=rule, strata=strata))
+    pooled = estimate_from_stats(stats, by=[]).set_index("code")
+    mean = estimate_from_stats(stats, by=[], aggregation=rule).set_index("code")
+    # by hand: the plain mean of the per-domain indices
+    per = estimate_from_stats(stats, by=[over]).pivot(index="code", columns=over, values="estimate")
+    np.testing.assert_allclose(mean.loc[per.index, "estimate"], per.mean(axis=1), rtol=1e-12)
+    assert not np.allclose(mean["estimate"], pooled["estimate"])
+
+
+def test_lonely_stratum_rule_through_statistics():
+    df = with_units(n=200)
+    df.loc[0, "service"] = "Z"  # a service with one response
+    stats = sufficient_stats(df, by=["service"])
+    for rule in ("certainty", "adjust", "average"):
+        ours = estimate_from_stats(stats, by=[], strata="service", lonely=rule)
+        assert_same_table(ours, estimate(df, strata="service", lonely=rule))
+        assert (ours["lonely_strata"] == 1).all() and (ours["lonely_rule"] == rule).all()
+    with pytest.raises(ValueError, match="only one response"):
+        estimate_from_stats(stats, by=[], strata="service", lonely="fail")
