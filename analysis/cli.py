@@ -12,6 +12,7 @@ import json
 import re
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -80,7 +81,7 @@ def _prepare(df: pd.DataFrame, scheme: Scheme, by, numeric=(), keep=(),
     return df[~drop].reset_index(drop=True), np.flatnonzero(~drop), reasons
 
 
-def _write(frame: pd.DataFrame, out: str | None, notes: dict) -> None:
+def _write(frame: pd.DataFrame, out: str | None, notes: dict[str, Any]) -> None:
     if out is None:
         frame.to_csv(sys.stdout, index=False)
         return

@@ -278,7 +278,7 @@ def _take_rows(x: np.ndarray, order: np.ndarray) -> np.ndarray:
     return out
 
 
-def _totals(x: np.ndarray, design: Design, k_crit: int, method: str) -> dict:
+def _totals(x: np.ndarray, design: Design, k_crit: int, method: str) -> dict[str, np.ndarray]:
     """Per-group ``sum w a`` (x), ``sum w y`` (y), ``sum w² a`` (x2), ``sum a`` (count)."""
     names = ("x", "y", "x2", "count") if design.weighted else ("x", "y")
     out = {name: np.zeros((design.n_groups, x.shape[1])) for name in names}

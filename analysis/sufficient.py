@@ -249,7 +249,8 @@ def estimate_from_stats(stats: SufficientStats, scheme: Scheme | None = None,
 
 
 def _cell_moments(stats: SufficientStats, dom: SufficientStats, fine: list[str],
-                  strata: str | None, ratios: np.ndarray, t: np.ndarray):
+                  strata: str | None, ratios: np.ndarray, t: np.ndarray
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Per (domain, stratum) cell: ``s1``, ``s2`` (C, P), the cell's domain and
     stratum, and every stratum's size."""
     if strata is None:
@@ -279,7 +280,8 @@ def _cell_moments(stats: SufficientStats, dom: SufficientStats, fine: list[str],
     return s1, s2, cell_dom, cell_h, n_h, cells.answered
 
 
-def _strata_per_group(cell_dom, cell_h, answered, n_groups: int, is_item, item_col):
+def _strata_per_group(cell_dom: np.ndarray, cell_h: np.ndarray, answered: np.ndarray,
+                      n_groups: int, is_item: np.ndarray, item_col: np.ndarray) -> np.ndarray:
     """Strata with answers behind each estimate of each group (for R's degf)."""
     pairs, where = np.unique(cell_dom.astype(np.int64) * (cell_h.max() + 1) + cell_h,
                              return_inverse=True)
@@ -292,7 +294,9 @@ def _strata_per_group(cell_dom, cell_h, answered, n_groups: int, is_item, item_c
     return np.where(is_item, items[:, item_col], strata[:, None])
 
 
-def _variances(s1, s2, cell_dom, cell_h, n_h, n_groups: int, lonely: str, n):
+def _variances(s1: np.ndarray, s2: np.ndarray, cell_dom: np.ndarray, cell_h: np.ndarray,
+               n_h: np.ndarray, n_groups: int, lonely: str, n: np.ndarray
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
     """Design and SRS variances per group, lonely strata touched, the "average" factor."""
     nh = n_h[cell_h][:, None]
     lonely_h = n_h == 1
@@ -312,8 +316,8 @@ def _variances(s1, s2, cell_dom, cell_h, n_h, n_groups: int, lonely: str, n):
     np.add.at(touched, cell_dom, lonely_h[cell_h].astype(np.int64))
     factor = 1.0
     if lonely == "average" and lonely_h.any():
-        ok = (~lonely_h).sum()
-        factor = len(n_h) / ok if ok else np.nan
+        ok = int((~lonely_h).sum())
+        factor = len(n_h) / ok if ok else float("nan")
     m = np.asarray(n, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
         vsrs = m / (m - 1) * ssq

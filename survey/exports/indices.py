@@ -99,7 +99,7 @@ def shares_table(f: Filters, found: list[Form]) -> Table:
 
 def method_table(f: Filters, found: list[Form], method: Method) -> Table:
     period = (f"{f.period.start.isoformat()} – {f.period.end.isoformat()}" if f.period else _("Toàn bộ"))
-    rows = []
+    rows: list[tuple[str, object]] = []
     for form in found:
         for q in reversed(definitions(form.versions)):
             rows.append((_("Bảng hỏi"), f"{q.code} {q.version} — {q.title.vi}"))
@@ -125,7 +125,7 @@ def method_table(f: Filters, found: list[Form], method: Method) -> Table:
     return Table(_("Phương pháp"), [_("Mục"), _("Nội dung")], rows)
 
 
-def setting_rows(method: Method) -> list[tuple[str, str]]:
+def setting_rows(method: Method) -> list[tuple[str, object]]:
     """Each rule a figure depends on, the value in use and what it means (issue 13)."""
     aggregation = {
         "pooled": _("pooled: mọi phiếu của phạm vi được gộp chung rồi mới tính chỉ số"),

@@ -15,6 +15,7 @@ from datetime import timedelta
 from statistics import NormalDist
 
 import pytest
+from scipy.stats import t as student_t
 
 from survey import db
 from survey.invitations.operations import issue
@@ -31,10 +32,12 @@ A, B, C, D = "1.000894", "1.001193", "2.000815", "2.000884"  # sorted by code, a
 TARGETS = {A: 20, B: 20, C: 6, D: 10}
 
 
-def logit_half_width(p: float, n: int, total: int) -> float:
-    """Half-width in points of the logit interval, se = sqrt(p(1-p)/n · N/(N-1)), N = total."""
+def logit_half_width(p: float, n: int, total: int, df: float = math.inf) -> float:
+    """Half-width in points of the logit interval, se = sqrt(p(1-p)/n · N/(N-1)), N = total,
+    with the t quantile on df degrees of freedom (R svyciprop's default df = degf(design))."""
     se = math.sqrt(p * (1 - p) / n * total / (total - 1))
-    centre, half = math.log(p / (1 - p)), Z * se / (p * (1 - p))
+    q = Z if math.isinf(df) else float(student_t.ppf(0.975, df))
+    centre, half = math.log(p / (1 - p)), q * se / (p * (1 - p))
     expit = lambda x: 1 / (1 + math.exp(-x))  # noqa: E731
     return 100 * (expit(centre + half) - expit(centre - half)) / 2
 
@@ -103,10 +106,11 @@ def test_running_plan_by_hand(app, running):
     assert (p[A].invitations, p[A].invitations_used, p[A].response_rate) == (16, 8, 50.0)
     assert (p[D].invitations, p[D].response_rate) == (4, 0.0)
     assert p[B].response_rate is None  # no codes issued: no rate, not 0 %
-    # precision: A has p = 6/8 among N = 8 + 5 + 6 = 19 → logit interval (se 0.15729);
-    # B and C are at 100 % → Wilson with n
-    assert p[A].half_width == pytest.approx(logit_half_width(0.75, 8, 19), abs=1e-9)
-    assert p[A].half_width == pytest.approx(28.6302, abs=1e-4)
+    # precision: A has p = 6/8; each procedure is its own sample (N = 8, its own 8/7
+    # factor) → logit interval with t on 8 - 1 degrees of freedom; B and C are at
+    # 100 % → Wilson with n
+    assert p[A].half_width == pytest.approx(logit_half_width(0.75, 8, 8, df=7), abs=1e-9)
+    assert p[A].half_width == pytest.approx(34.1803, abs=1e-4)
     assert p[B].half_width == pytest.approx(wilson_all_half_width(5), abs=1e-9)  # 21.7241
     assert p[C].half_width == pytest.approx(wilson_all_half_width(6), abs=1e-9)  # 19.5167
     assert p[D].half_width is None
@@ -148,4 +152,4 @@ def test_page_flags_only_the_services_behind(app, client, staff, running):
     html = client.get(f"/staff/plans/{running}").get_data(as_text=True)
     rows = {c: html.split(c + " – ", 1)[1].split("</tr>", 1)[0] for c in TARGETS}
     assert ["không kịp chỉ tiêu" in rows[c] for c in (A, B, C, D)] == [False, True, False, True]
-    assert "19,5 / 20,0 ✓" in rows[C] and "28,6 / 20,0<" in rows[A]
+    assert "19,5 / 20,0 ✓" in rows[C] and "34,2 / 20,0<" in rows[A]
