@@ -39,9 +39,14 @@ def shares(df: pd.DataFrame, columns: Sequence[str], by: Sequence[str] = (),
     Notes
     -----
     The share is ``sum w [x = option] / sum w [x answered]``; the interval is
-    the chosen binomial interval with ``p n_eff`` successes in ``n_eff =
-    (sum w)² / sum w²`` trials (Kish), which is the plain interval when
-    unweighted.
+    the chosen binomial interval with ``p n_eff`` successes in ``n_eff``
+    trials. Unweighted, ``n_eff = n`` (the plain interval). Weighted, it is
+    the design's effective size ``p (1 - p) / Var`` as R ``svyciprop`` uses
+    it, ``Var`` being the variance of R ``svymean(~I(x == option),
+    subset(svydesign(ids = ~1, weights = ~w, data = df), !is.na(x)))``:
+    ``N/(N - 1) sum_i r_i²`` with ``r_i = w_i ([x_i = option] - p) / sum w``
+    over the answers and ``N`` every response; Kish's ``(sum w)² / sum w²``
+    stands in at 0 or 100 %. ``low_n`` is judged on ``n_eff``.
     """
     critical_value(level)
     gid, keys = group_rows(df, by)
@@ -59,12 +64,18 @@ def shares(df: pd.DataFrame, columns: Sequence[str], by: Sequence[str] = (),
         wa = w[answered]
         count = np.bincount(cell, minlength=g * k).reshape(g, k)
         sw = np.bincount(cell, weights=wa, minlength=g * k).reshape(g, k)
+        sw2 = np.bincount(cell, weights=wa * wa, minlength=g * k).reshape(g, k)
         n = group_sum(gid[answered], np.ones(answered.sum()), g)
         tot = group_sum(gid[answered], wa, g)
         tot2 = group_sum(gid[answered], wa * wa, g)
         with np.errstate(divide="ignore", invalid="ignore"):
             p = sw / tot[:, None]
             n_eff = np.broadcast_to((tot * tot / tot2)[:, None], p.shape)
+            if weight is not None:
+                big_n = len(df)
+                ssq = ((1 - p) ** 2 * sw2 + p * p * (tot2[:, None] - sw2)) / (tot * tot)[:, None]
+                design_n = p * (1 - p) / (big_n / (big_n - 1) * ssq)
+                n_eff = np.where(np.isfinite(design_n) & (design_n > 0), design_n, n_eff)
         low, high = proportion_interval(p * n_eff, n_eff, ci, level)
         part = keys.loc[np.repeat(np.arange(g), k)].reset_index(drop=True)
         part["question"] = col
@@ -79,5 +90,5 @@ def shares(df: pd.DataFrame, columns: Sequence[str], by: Sequence[str] = (),
     out = pd.concat(parts, ignore_index=True)
     out["interval"] = ci
     out["conf_level"] = level
-    out["low_n"] = out["n"] < min_n
+    out["low_n"] = ~(out["n_eff"] >= min_n)
     return out

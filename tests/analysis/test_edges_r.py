@@ -15,7 +15,7 @@ import pytest
 from conftest import REFERENCE, ROOT
 from test_reference_r import r_with_survey
 
-from analysis import compare, estimate
+from analysis import compare, estimate, shares
 
 DESIGNS = {"weighted": dict(weight="weight", strata="service"),
            "fpc": dict(weight="weight", strata="service", fpc="population")}
@@ -93,10 +93,23 @@ def check_aggregation(ref):
     return len(part)
 
 
+def check_shares(ref):
+    part = ref[ref["case"] == "shares"]
+    got = shares(edges(), ["TC1"], weight="weight").assign(option=lambda d: d["option"].astype(int))
+    for _, r in part.iterrows():
+        row = got[got["option"] == int(r["group"])].iloc[0]
+        assert row["n_eff"] == pytest.approx(r["value"], rel=1e-9), r["call"]
+    return len(part)
+
+
 def check_all(ref):
     return (check_lonely(ref) + check_intervals(ref, "n_eff", "top2box", "exact")
             + check_intervals(ref, "logit_df", "mean_pct", "wilson") + check_compare(ref)
-            + check_aggregation(ref))
+            + check_aggregation(ref) + check_shares(ref))
+
+
+def test_shares_use_the_design_effective_size():
+    assert check_shares(load(REFERENCE / "edges_reference.csv")) >= 4
 
 
 def test_lonely_stratum_rules_match_r():

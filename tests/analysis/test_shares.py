@@ -26,11 +26,19 @@ def test_shares_by_hand_with_statsmodels_intervals():
     assert out.groupby(["unit", "question"])["estimate"].sum().tolist() == pytest.approx([100] * 4)
 
 
-def test_weighted_shares_use_kish_effective_size():
-    out = shares(DF[DF["unit"] == "X"], ["harassment"], weight="w", ci="exact")
+def test_weighted_shares_use_the_design_effective_size():
+    part = DF[DF["unit"] == "X"]
+    out = shares(part, ["harassment"], weight="w", ci="exact")
     many = out.set_index("option").loc["many"]
     assert many["estimate"] == pytest.approx(100 * 3 / 7)
-    assert many["n_eff"] == pytest.approx(7 ** 2 / 13)
+    # by hand: p(1 - p) / Var, Var = N/(N-1) sum r², r = w ([x = many] - p) / sum w
+    # (R: svymean(~I(x == "many"), subset(svydesign(ids = ~1, weights = ~w), !is.na(x))))
+    answered = part[part["harassment"].notna()]
+    w, y = answered["w"].to_numpy(float), (answered["harassment"] == "many").to_numpy(float)
+    p = (w * y).sum() / w.sum()
+    var = len(part) / (len(part) - 1) * ((w * (y - p) / w.sum()) ** 2).sum()
+    assert many["n_eff"] == pytest.approx(p * (1 - p) / var, rel=1e-12)
+    assert many["n_eff"] != pytest.approx(7 ** 2 / 13)  # not Kish's, which ignores the answers
     assert many["interval"] == "exact"
 
 

@@ -46,6 +46,7 @@ add <- function(case, design, lonely, dof, by, group, method, code, quantity, va
     call = call, stringsAsFactors = FALSE)
 }
 designs <- c(
+  weights_only = "svydesign(ids = ~1, weights = ~weight, data = df)",
   weighted = "svydesign(ids = ~1, strata = ~service, weights = ~weight, data = df)",
   fpc = "svydesign(ids = ~1, strata = ~service, weights = ~weight, fpc = ~population, data = df)")
 make <- function(id, method) {
@@ -55,7 +56,7 @@ make <- function(id, method) {
 
 suppressWarnings({
   # 1. lonely strata: E4 has a single response
-  for (id in names(designs)) {
+  for (id in c("weighted", "fpc")) {
     d <- make(id, "top2box"); des <- d$des
     for (rule in c("certainty", "adjust", "average")) {
       options(survey.lonely.psu = rule)
@@ -74,7 +75,7 @@ suppressWarnings({
   options(survey.lonely.psu = "adjust")
 
   # 2. design-based effective size and the score-type ("beta") interval
-  for (id in names(designs)) {
+  for (id in c("weighted", "fpc")) {
     d <- make(id, "top2box"); df <- d$df; des <- d$des
     for (g in c("", "U1", "U2")) {
       for (code in criteria) {
@@ -96,7 +97,7 @@ suppressWarnings({
   }
 
   # 3. degrees of freedom of the logit interval (mean_pct criteria)
-  for (id in names(designs)) {
+  for (id in c("weighted", "fpc")) {
     d <- make(id, "mean_pct"); df <- d$df; des <- d$des
     for (g in c("", "U1", "U2")) {
       for (code in criteria) {
@@ -117,7 +118,7 @@ suppressWarnings({
 
   # 4. 2025 minus 2024 inside one sample: joint design with the domains'
   # covariance (the periods share strata)
-  for (id in names(designs)) {
+  for (id in c("weighted", "fpc")) {
     d <- make(id, "top2box"); des <- d$des
     for (code in criteria) {
       b <- svyby(as.formula(paste0("~y_", code)), ~period, des, svyratio,
@@ -135,7 +136,7 @@ suppressWarnings({
   }
 
   # 5. aggregation: the mean of services' (or units') indices, with its variance
-  for (id in names(designs)) {
+  for (id in c("weighted", "fpc")) {
     d <- make(id, "top2box"); des <- d$des
     for (over in c("service", "unit")) {
       rule <- if (over == "service") "mean_of_services" else "mean_of_units"
@@ -152,6 +153,20 @@ suppressWarnings({
         add("aggregation", id, "adjust", "", rule, "", "top2box", code, "se", SE(con), call)
       }
     }
+  }
+
+  # 6. shares of a categorical answer (TC1 read as options 1-5) with weights:
+  # the design's effective size, as svyciprop would use it
+  df <- read.csv(file.path(here, "edges.csv"))
+  des0 <- svydesign(ids = ~1, weights = ~weight, data = df)
+  sub <- subset(des0, !is.na(TC1))
+  for (o in sort(unique(na.omit(df$TC1)))) {
+    m <- svymean(as.formula(sprintf("~I(TC1 == %d)", o)), sub)
+    p <- coef(m)[[2]]
+    v <- vcov(m)[2, 2]
+    if (p <= 0 || p >= 1) next
+    add("shares", "weights_only", "", "", "", as.character(o), "", "TC1", "n_eff", p * (1 - p) / v,
+        sprintf("p(1 - p) / vcov, svymean(~I(TC1 == %d), subset(svydesign(ids = ~1, weights = ~weight, data = df), !is.na(TC1)))", o))
   }
 })
 
