@@ -20,6 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench._server import base_env, prepare_database  # noqa: E402
 from survey.config import normalise_database_url  # noqa: E402
+from survey.models import rollup_triggers  # noqa: E402
 from survey.questionnaire.loader import shipped  # noqa: E402
 from survey.questionnaire.sync import DEFAULT  # noqa: E402
 
@@ -91,6 +92,12 @@ def populate(database_url: str, responses: int, seed: int = 2024, days: int = 36
         if conn.dialect.name == "postgresql":
             conn.execute(text("SET TIME ZONE 'UTC'"))
         first = (conn.execute(text("SELECT coalesce(max(id), 0) FROM response")).scalar_one() or 0) + 1
+        # A bulk load: drop the rollup triggers and the whole cache instead of
+        # paying one trigger call per row, and put both back in this transaction.
+        for statement in rollup_triggers.drop_statements(conn.dialect.name):
+            conn.exec_driver_sql(statement)
+        conn.execute(text("DELETE FROM stat_cell"))
+        conn.execute(text("DELETE FROM stat_day"))
         for offset in range(0, responses, CHUNK):
             n = min(CHUNK, responses - offset)
             resp, ans = _rows(rng, first + offset, n, catalogue, q, start, days)
@@ -101,6 +108,7 @@ def populate(database_url: str, responses: int, seed: int = 2024, days: int = 36
                 raw = conn.connection.driver_connection
                 raw.executemany(f"INSERT INTO response ({', '.join(RESPONSE_COLS)}) VALUES ({', '.join('?' * 9)})", resp)
                 raw.executemany("INSERT INTO answer (response_id, item_code, value) VALUES (?, ?, ?)", ans)
+        rollup_triggers.create(conn)
         if conn.dialect.name == "postgresql":
             conn.execute(text("SELECT setval(pg_get_serial_sequence('response', 'id'), (SELECT max(id) FROM response))"))
     if engine.dialect.name == "postgresql":

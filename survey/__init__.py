@@ -37,8 +37,10 @@ def register_proxy(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     """Database, CSRF, translations, security headers, error pages."""
     from survey import auth, errors, i18n, limits, security
+    from survey.results import selection
 
     db.init_app(app)
+    selection.init_app(app)  # on this app's session factory, never the global Session class
     limits.init_app(app)  # first: floods are refused before any other work
     security.init_app(app)
     i18n.init_app(app)

@@ -106,11 +106,11 @@ def restore(url: str, backup_file: Path) -> None:
 
 
 def _clear_rollup(url: str) -> None:
-    """Drop the restored rollup cache: it refills from the restored responses."""
+    """Drop the restored rollup cache: the rollup job refills it from the restored responses."""
     from sqlalchemy import create_engine, inspect
     from sqlalchemy.orm import Session
 
-    from survey.results.invalidate import clear
+    from survey.results.rollup import clear
 
     engine = create_engine(url)
     try:

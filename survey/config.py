@@ -152,6 +152,9 @@ def from_environment(instance_path: Path, overrides: dict | None = None) -> dict
         "REDIS_URL": _redis_url(),
         "SIPAS_MIN_N": _int("SIPAS_MIN_N", 30),
         **_method_settings(),
+        # `sipas serve` builds the rollup of past days this often (0: a timer
+        # or cron runs `sipas results rollup --missing` instead).
+        "SIPAS_ROLLUP_EVERY_MINUTES": _int("SIPAS_ROLLUP_EVERY_MINUTES", 15),
         "SIPAS_RETENTION_MONTHS": _int("SIPAS_RETENTION_MONTHS", 24),
         # Abuse limits (docs/security.md). Tests opt in: an app built with
         # TESTING=True leaves them off unless the test sets RATELIMIT_ENABLED.

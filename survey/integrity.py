@@ -19,9 +19,6 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from survey.models import Response
-from survey.results.filters import LOCAL
-from survey.results.invalidate import invalidate
-from survey.results.rollup import live_from
 
 log = logging.getLogger(__name__)
 DEFAULT_WINDOW_SECONDS = 120
@@ -91,12 +88,9 @@ def flag_twins(s: Session, new: Stored, window: timedelta | None = None) -> list
     flagged = [r.id for r in later]
     if not flagged:
         return []
+    # A window reaching back past midnight changes a stored day: the database
+    # triggers drop its rollup marker (survey/models/rollup_triggers.py).
     s.execute(update(Response).where(Response.id.in_(flagged)).values(flagged=True, flag_reason=reason[:200]))
-    # A statement, not a flush: drop any stored day it changed (a window that
-    # reaches back past midnight), as survey/results/invalidate.py asks.
-    first_day = min(r.submitted_at for r in later).astimezone(LOCAL).date()
-    last_day = live_from() - timedelta(days=1)
-    invalidate(s, new.unit_id, [first_day + timedelta(days=i) for i in range((last_day - first_day).days + 1)])
     return flagged
 
 

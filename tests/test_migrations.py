@@ -12,6 +12,7 @@ from sqlalchemy import create_engine, inspect, text
 import survey.models  # noqa: F401
 from survey.commands.database import alembic_config
 from survey.db import Base
+from survey.models import rollup_triggers
 
 
 @pytest.fixture
@@ -38,6 +39,8 @@ def test_upgrade_from_empty_matches_models_and_downgrades_cleanly(empty_database
         diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
     assert diff == []
     assert set(Base.metadata.tables) <= set(inspect(engine).get_table_names())
+    with engine.connect() as conn:  # autogenerate does not see triggers: check them by name
+        assert rollup_triggers.installed(conn) == set(rollup_triggers.NAMES)
     command.downgrade(cfg, "base")
     assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
     engine.dispose()

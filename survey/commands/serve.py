@@ -34,6 +34,15 @@ class _Gunicorn(BaseApplication):
 def serve(host: str, port: int | None, workers: int, threads: int) -> None:
     """Serve the application with gunicorn."""
     port = port or current_app.config["PORT"]
+    minutes = current_app.config["SIPAS_ROLLUP_EVERY_MINUTES"]
+    if minutes:
+        # In this (gunicorn master) process, with its own app: forked workers
+        # never inherit the thread, so the job runs once per machine.
+        from survey import create_app
+        from survey.results import schedule
+
+        schedule.start(create_app(), minutes * 60)
+        click.echo(f"Rollup of past days every {minutes} min (SIPAS_ROLLUP_EVERY_MINUTES)")
     click.echo(f"Serving on http://{host}:{port}/ (Ctrl+C to stop)")
     click.echo(describe_base_url())
     _Gunicorn({

@@ -1,18 +1,19 @@
 """Rollup cache of the results: additive sufficient statistics per local day.
 
 Derived data only: every row can be rebuilt from `response`/`answer`
-(`sipas results rollup`), and any write to a response of a past day deletes
-the rows of that unit-day (survey/results/invalidate.py). See
-docs/aggregation.md.
+(`sipas results rollup`), and any write to a response or an answer deletes
+the marker of its unit-day, by database trigger (survey/models/rollup_triggers.py).
+See docs/aggregation.md.
 """
 from __future__ import annotations
 
 from datetime import date
 
 from sqlalchemy import Date, ForeignKey, Index, LargeBinary, String, event
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
 
 from survey.db import Base
+from survey.models import rollup_triggers
 from survey.models.types import BigIntPK
 
 
@@ -43,6 +44,8 @@ class StatDay(Base):
     """Marker: the cells of this unit-day are computed (also when it had no response)."""
 
     __tablename__ = "stat_day"
+    # The triggers drop a (unit, day) whatever the questionnaire and method.
+    __table_args__ = (Index("ix_stat_day_unit_day", "unit_id", "day"),)
 
     questionnaire_id: Mapped[int] = mapped_column(
         ForeignKey("questionnaire.id", ondelete="CASCADE"), primary_key=True)
@@ -51,17 +54,8 @@ class StatDay(Base):
     day: Mapped[date] = mapped_column(Date, primary_key=True)
 
 
-@event.listens_for(Session, "after_flush")
-def _invalidate_after_flush(session: Session, _context) -> None:
-    # Imported here: survey.results imports the models.
-    from survey.results.invalidate import after_flush
 
-    after_flush(session)
-
-
-@event.listens_for(Session, "after_transaction_end")
-def _forget_after_transaction(session: Session, transaction) -> None:
-    if transaction.parent is None:
-        from survey.results.invalidate import transaction_ended
-
-        transaction_ended(session)
+@event.listens_for(Base.metadata, "after_create")
+def _install_triggers(_metadata, connection, **_kw) -> None:
+    # create_all (tests, a fresh install) gets the same triggers as migration 0004.
+    rollup_triggers.create(connection)

@@ -1,9 +1,15 @@
 """Build and store the cells of past unit-days; find the days still missing.
 
-Every build runs in its own transaction under a per-unit lock that writers
-of past responses take too (survey/results/invalidate.py): a response stored
-while its day is being built either waits for the build and then deletes
-it, or commits first and is seen by the build.
+Only explicit jobs build: `sipas results rollup` (after a bulk import, and
+`--missing` on a schedule or in `sipas serve`'s background thread,
+survey/results/schedule.py). A page view never writes; it reads the days
+still missing live (survey/results/selection.py).
+
+Every build runs in its own transaction under a per-unit lock that the
+database triggers on `response`/`answer` take too
+(survey/models/rollup_triggers.py): a response stored while its day is
+being built either waits for the build and then deletes its marker, or
+commits first and is seen by the build.
 """
 from __future__ import annotations
 
@@ -13,14 +19,15 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import delete, func, insert, select, text
 from sqlalchemy.orm import Session
 
-from survey.models import Response, StatCell, StatDay
+from survey.models import Questionnaire, Response, StatCell, StatDay, Unit
+from survey.models.rollup_triggers import LOCK_CLASS
+from survey.questionnaire.loader import shipped
 from survey.results import packed
 from survey.results.cells import aggregate
 from survey.results.filters import LOCAL
-from survey.results.layout import PAYLOAD_DTYPE, Layout
+from survey.results.layout import PAYLOAD_DTYPE, Layout, layout_of
 
 log = logging.getLogger(__name__)
-LOCK_CLASS = 7310  # first key of pg_advisory_xact_lock(class, unit)
 # A day is stored only once it ended this long ago: a response flushed just
 # before midnight and committed just after is still read live.
 GRACE = timedelta(minutes=10)
@@ -33,7 +40,7 @@ def live_from(now: datetime | None = None) -> date:
 
 
 def lock_unit(s: Session, unit_id: int) -> None:
-    """Serialise builds and invalidations of a unit (PostgreSQL; SQLite has one writer)."""
+    """Serialise builds and the triggers' invalidations of a unit (PostgreSQL; SQLite has one writer)."""
     if s.get_bind().dialect.name == "postgresql":
         s.connection().execute(text("SELECT pg_advisory_xact_lock(:c, :u)"), {"c": LOCK_CLASS, "u": unit_id})
 
@@ -56,12 +63,14 @@ def build_cells(s: Session, qid: int, layout: Layout, unit_id: int, first: date,
 
     The caller holds the unit's lock and commits. Returns the responses read.
     """
-    for model in (StatCell, StatDay):
-        s.execute(delete(model).where(*_in_days(model, qid, layout.method, unit_id, first, last)))
     lo, hi = packed.utc_range(first, last)
     p = packed.fetch(s, layout, [Response.unit_id == unit_id, Response.questionnaire_id == qid,
                                  Response.submitted_at >= lo, Response.submitted_at < hi])
     cells = aggregate(p, layout)
+    # Read first, then replace: only the lock taken before the read keeps a
+    # late write from slipping in between (tests/results/test_rollup_race.py).
+    for model in (StatCell, StatDay):
+        s.execute(delete(model).where(*_in_days(model, qid, layout.method, unit_id, first, last)))
     k = {name: cells.keys[name].tolist() for name in cells.keys.columns}
     payloads = cells.sums.astype(PAYLOAD_DTYPE)
     rows = [{"questionnaire_id": qid, "method": layout.method, "unit_id": unit_id,
@@ -123,3 +132,40 @@ def fill(bind, qid: int, layout: Layout, unit_id: int, first: date, last: date,
 
 def runs_days(first: date, last: date) -> list[date]:
     return [first + timedelta(days=d) for d in range((last - first).days + 1)]
+
+
+def build(bind, methods: tuple[str, ...], units: list[int] | None = None, start: date | None = None,
+          end: date | None = None, refresh: bool = False) -> tuple[int, int]:
+    """Build every unit's past days (only the unmarked ones unless `refresh`).
+
+    The rollup job: `sipas results rollup` and the scheduler call it, never
+    a page view. Returns (responses read, unit series built).
+    """
+    definitions = shipped()
+    last = min(end or date.max, live_from() - timedelta(days=1))
+    responses = built = 0
+    with Session(bind) as s:
+        questionnaires = s.execute(select(Questionnaire.id, Questionnaire.code, Questionnaire.version)).all()
+        if units is None:
+            units = list(s.scalars(select(Unit.id).order_by(Unit.id)))
+        series = []
+        for qid, code, version in questionnaires:
+            if (code, version) not in definitions:
+                continue
+            for unit in units:
+                first = first_day(s, qid, unit)
+                if first is not None:
+                    series.append((qid, definitions[(code, version)], unit, max(first, start or first)))
+    for qid, definition, unit, first in series:
+        for method in methods:
+            if first <= last:
+                responses += fill(bind, qid, layout_of(definition, method), unit, first, last, refresh=refresh)
+                built += 1
+    return responses, built
+
+
+def clear(s: Session) -> None:
+    """Drop the whole cache (after a restore); `sipas results rollup --missing` refills it."""
+    conn = s.connection()
+    for model in (StatCell, StatDay):
+        conn.execute(delete(model))

@@ -1,9 +1,11 @@
-"""The cells of a selection: stored past days plus today's responses read live.
+"""The cells of a selection: stored past days plus the rest read live.
 
-Past days come from `stat_cell` (missing unit-days are built first, in their
-own transactions); days from `rollup.live_from()` on, and any day that could
-not be built, are aggregated live from the responses the same way. Filters on
-field, service, counter, channel and flags are filters on cell keys.
+Past unit-days marked in `stat_day` come from `stat_cell`; every other day
+— today and the days since `rollup.live_from()`, and any past day the
+rollup job has not built yet or a write has since dropped — is aggregated
+live from the responses the same way, one query per run of missing days.
+Nothing here writes: building the cache is the job's (survey/results/rollup.py).
+Filters on field, service, counter, channel and flags are filters on cell keys.
 """
 from __future__ import annotations
 
@@ -12,21 +14,37 @@ from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import false, select
+from flask import Flask
+from sqlalchemy import event, false, select
 from sqlalchemy.orm import Session
 
 from analysis.sufficient import SufficientStats
-from survey.models import Questionnaire, Service, StatCell, Unit
+from survey.models import Questionnaire, Service, StatCell, StatDay, Unit
 from survey.results import packed, rollup, sql
 from survey.results.cells import Cells, aggregate, group_sum
 from survey.results.config import definition
 from survey.results.filters import Filters, Period
-from survey.results.invalidate import CACHE_KEY, WROTE_KEY
 from survey.results.layout import PAYLOAD_DTYPE, Layout, layout_of
 
 log = logging.getLogger(__name__)
 FAR = date(2999, 12, 31)  # "no end" that still converts to UTC
 NEAR = date(1900, 1, 1)
+MEMO_KEY = "sipas.cells"  # per-transaction memo of selections, in Session.info
+# Past days of one unit read live on one page before the log asks for the job:
+# beyond this the page is slow, and `sipas results rollup --missing` is due.
+LIVE_WARN_DAYS = 31
+_DAY_KEY = 1_000_000  # unit * _DAY_KEY + date ordinal: one integer per unit-day
+
+
+def init_app(app: Flask) -> None:
+    """Forget memoised selections when the app's sessions write or end a transaction."""
+    factory = app.extensions["sipas.sessionmaker"]
+    event.listen(factory, "after_flush", _forget)
+    event.listen(factory, "after_transaction_end", _forget)
+
+
+def _forget(session: Session, *_args) -> None:
+    session.info.pop(MEMO_KEY, None)
 
 
 def _cell_filters(f: Filters) -> list:
@@ -42,20 +60,29 @@ def _cell_filters(f: Filters) -> list:
     return where
 
 
-def _stored(s: Session, f: Filters, qid: int, layout: Layout, units, first: date, last: date) -> Cells:
+def _stored(s: Session, f: Filters, qid: int, layout: Layout, marked: dict[int, set[date]]) -> Cells:
+    """Cells of the marked unit-days only: a dropped marker leaves old cells that must not count."""
+    first = min(min(days) for days in marked.values())
+    last = max(max(days) for days in marked.values())
     rows = s.execute(select(StatCell.unit_id, StatCell.service_id, StatCell.service_point_id,
                             StatCell.channel, StatCell.flagged, StatCell.day, StatCell.n, StatCell.payload)
                      .where(StatCell.questionnaire_id == qid, StatCell.method == layout.method,
-                            StatCell.unit_id.in_(units), StatCell.day >= first, StatCell.day <= last,
+                            StatCell.unit_id.in_(marked), StatCell.day >= first, StatCell.day <= last,
                             *_cell_filters(f))).all()
     if not rows:
         return Cells.empty(layout)
     cols = list(zip(*rows))
+    day = np.array([d.toordinal() for d in cols[5]], dtype=np.int64)
+    wanted = np.array([u * _DAY_KEY + d.toordinal() for u, days in marked.items() for d in days], dtype=np.int64)
+    keep = np.isin(np.asarray(cols[0], dtype=np.int64) * _DAY_KEY + day, wanted)
     keys = pd.DataFrame({"unit": cols[0], "service": cols[1],
                          "point": [-1 if p is None else p for p in cols[2]], "channel": cols[3],
-                         "flagged": cols[4], "day": [d.toordinal() for d in cols[5]]})
+                         "flagged": cols[4], "day": day})
     sums = np.frombuffer(b"".join(cols[7]), dtype=PAYLOAD_DTYPE).reshape(len(rows), layout.size).astype(float)
-    return Cells(keys, np.asarray(cols[6], dtype=float), sums)
+    n = np.asarray(cols[6], dtype=float)
+    if keep.all():
+        return Cells(keys, n, sums)
+    return Cells(keys[keep].reset_index(drop=True), n[keep], sums[keep])
 
 
 def _live(s: Session, f: Filters, layout: Layout, units, first: date, last: date) -> Cells:
@@ -63,9 +90,30 @@ def _live(s: Session, f: Filters, layout: Layout, units, first: date, last: date
     return aggregate(packed.fetch(s, layout, where), layout)
 
 
+def _marked(s: Session, qid: int, method: str, units, first: date, last: date) -> dict[int, set[date]]:
+    out: dict[int, set[date]] = {}
+    rows = s.execute(select(StatDay.unit_id, StatDay.day).where(
+        StatDay.questionnaire_id == qid, StatDay.method == method, StatDay.unit_id.in_(units),
+        StatDay.day >= first, StatDay.day <= last))
+    for unit, day in rows:
+        out.setdefault(unit, set()).add(day)
+    return out
+
+
+def _spans(days: list[date]) -> list[tuple[date, date]]:
+    """Consecutive days as (first, last) pairs."""
+    out: list[tuple[date, date]] = []
+    for d in sorted(days):
+        if out and d == out[-1][1] + timedelta(days=1):
+            out[-1] = (out[-1][0], d)
+        else:
+            out.append((d, d))
+    return out
+
+
 def cells_for(s: Session, f: Filters, method: str) -> tuple[Layout, Cells]:
     """Every cell of the selection `f` for an index method (memoised per transaction)."""
-    memo = s.info.setdefault(CACHE_KEY, {})
+    memo = s.info.setdefault(MEMO_KEY, {})
     if (f, method) in memo:
         return memo[(f, method)]
     layout = layout_of(definition(f.questionnaire), method)
@@ -74,37 +122,33 @@ def cells_for(s: Session, f: Filters, method: str) -> tuple[Layout, Cells]:
     units = f.unit_ids if f.unit_ids is not None else tuple(s.scalars(select(Unit.id)))
     first, last = (f.period.start, f.period.end) if f.period else (NEAR, FAR)
     cut = rollup.live_from()
+    stop = min(last, cut - timedelta(days=1))  # the last day that may be stored
     out = Cells.empty(layout)
     if qid is not None and units:
-        stored_units = []
+        ranges = {}
         for unit in units:
-            lo, hi = max(first, rollup.first_day(s, qid, unit) or FAR), min(last, cut - timedelta(days=1))
-            if lo > hi:
-                continue
-            if not _ensure(s, qid, layout, unit, lo, hi):
-                out += _live(s, f, layout, (unit,), lo, hi)
-                continue
-            stored_units.append(unit)
-        if stored_units:
-            out += _stored(s, f, qid, layout, stored_units, first, min(last, cut - timedelta(days=1)))
+            lo = max(first, rollup.first_day(s, qid, unit) or FAR)
+            if lo <= stop:
+                ranges[unit] = lo
+        marked = _marked(s, qid, layout.method, list(ranges), min(ranges.values()), stop) if ranges else {}
+        # The marker set read once decides both parts, so no day is counted twice or missed.
+        if marked:
+            out += _stored(s, f, qid, layout, marked)
+        missing: dict[tuple[date, date], list[int]] = {}
+        for unit, lo in ranges.items():
+            have = marked.get(unit, set())
+            days = [d for d in rollup.runs_days(lo, stop) if d not in have]
+            if len(days) > LIVE_WARN_DAYS:
+                log.warning("unit %s: %d past days read live; run `sipas results rollup --missing`",
+                            unit, len(days))
+            for span in _spans(days):
+                missing.setdefault(span, []).append(unit)
+        for (lo, hi), span_units in sorted(missing.items()):
+            out += _live(s, f, layout, span_units, lo, hi)
         if last >= cut:
             out += _live(s, f, layout, units, max(first, cut), last)
     memo[(f, method)] = (layout, out)
     return layout, out
-
-
-def _ensure(s: Session, qid: int, layout: Layout, unit: int, first: date, last: date) -> bool:
-    """Build a unit's missing days; False when they must be read live instead."""
-    if len(rollup.marked_days(s, qid, layout.method, unit, first, last)) == (last - first).days + 1:
-        return True
-    if s.info.get(WROTE_KEY):
-        return False  # our own uncommitted writes hold the lock a build would wait for
-    try:
-        rollup.fill(s.get_bind(), qid, layout, unit, first, last)
-    except Exception:  # a failed build must not take the page down: read live
-        log.exception("rollup build failed for unit %s, %s..%s", unit, first, last)
-        return False
-    return True
 
 
 def _months(days: np.ndarray) -> np.ndarray:

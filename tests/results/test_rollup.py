@@ -13,10 +13,9 @@ import analysis
 from survey import db
 from survey.integrity import Stored, flag_twins
 from survey.models import Answer, Questionnaire, Response, Service, StatCell, StatDay
-from survey.results import queries
+from survey.results import queries, rollup
 from survey.results.config import Method
 from survey.results.filters import LOCAL, Filters, Period
-from survey.results.invalidate import invalidate
 from tests.results.seed import CRITERIA, EXPECTATIONS, Q
 from tests.results.test_aggregation import SCHEME, _compare
 
@@ -75,6 +74,12 @@ def _stats(app, f, names=(), method=Method()):
         return queries.estimates(queries.cell_stats(db.session(), f, names, method), f, method)
 
 
+def _build(app, methods=("top2box",)) -> None:
+    """The rollup job (`sipas results rollup --missing`), as the schedule runs it."""
+    with app.app_context():
+        rollup.build(db.engine(), methods)
+
+
 def _count(app, model) -> int:
     with app.app_context():
         return db.session().scalar(select(func.count()).select_from(model))
@@ -83,7 +88,19 @@ def _count(app, model) -> int:
 @pytest.mark.parametrize("index_method", ["top2box", "mean_pct"])
 def test_cells_equal_analysis_on_raw_rows(app, demo, index_method):
     raw = _seed(app, demo, today=15)
-    method = Method(index=index_method)
+    _check_every_selection(app, demo, raw, Method(index=index_method))  # nothing stored: read live
+    assert _count(app, StatDay) == 0
+    _build(app, (index_method,))
+    _check_every_selection(app, demo, raw, Method(index=index_method))  # past days from the cells
+    # past days are stored (ten of them, plus the empty days up to yesterday); today is not
+    with app.app_context():
+        days = set(db.session().scalars(select(StatDay.day)))
+    assert DAY0 in days and datetime.now(LOCAL).date() not in days
+    assert _count(app, StatCell) > 0
+
+
+def _check_every_selection(app, demo, raw, method):
+    index_method = method.index
     base = Filters(unit_ids=(demo.unit_id,))
     kept = raw[~raw.flagged]
     _compare(_stats(app, base, (), method), analysis.estimate(kept, SCHEME, method=index_method))
@@ -107,11 +124,6 @@ def test_cells_equal_analysis_on_raw_rows(app, demo, index_method):
               kept[(kept.local_date >= DAY0 + timedelta(days=2)) & (kept.local_date <= DAY0 + timedelta(days=5))])]
     for f, rows in cases:
         _compare(_stats(app, f, (), method), analysis.estimate(rows, SCHEME, method=index_method))
-    # past days are stored (ten of them, plus the empty days up to yesterday); today is not
-    with app.app_context():
-        days = set(db.session().scalars(select(StatDay.day)))
-    assert DAY0 in days and datetime.now(LOCAL).date() not in days
-    assert _count(app, StatCell) > 0
 
 
 def test_shares_and_today_live(app, demo):
@@ -131,11 +143,13 @@ def _sipas(app, f) -> float:
     return table[table.code == "SIPAS"].iloc[0]
 
 
-@pytest.mark.parametrize("change", ["insert", "flag", "unflag", "delete", "answer", "move", "explicit"])
+@pytest.mark.parametrize("change", ["insert", "flag", "unflag", "delete", "answer", "move", "raw_sql",
+                                    "other_connection"])
 def test_writes_to_a_past_day_invalidate_it(app, demo, change):
     _seed(app, demo, n=80)
     f = Filters(unit_ids=(demo.unit_id,))
-    before = _sipas(app, f)  # fills the cache
+    _build(app)
+    before = _sipas(app, f)
     day = DAY0 + timedelta(days=3)
     with app.app_context():
         s = db.session()
@@ -162,13 +176,20 @@ def test_writes_to_a_past_day_invalidate_it(app, demo, change):
             old = target_day
             target.submitted_at = datetime.combine(day, time(9), LOCAL)
             target_day = day
-        else:  # bulk SQL bypasses the ORM hooks: the caller invalidates
-            s.execute(delete(Answer).where(Answer.response_id == target.id))
-            invalidate(s, target.unit_id, [target_day])
+        elif change == "raw_sql":  # bulk SQL, no ORM involved: the triggers see it
+            s.execute(text("DELETE FROM answer WHERE response_id = :id"), {"id": target.id})
+        else:  # another tool on its own connection (psql, an import script)
+            raw = db.engine().raw_connection()
+            try:
+                cursor = raw.cursor()
+                cursor.execute(f"UPDATE response SET flagged = NOT flagged WHERE id = {int(target.id)}")
+                raw.commit()
+            finally:
+                raw.close()
         s.commit()
         left = set(s.scalars(select(StatDay.day)))
+        # The marker is gone; the day's old cells may stay, but only marked days are read from cells.
         assert target_day not in left and (change != "move" or old not in left)
-        assert s.scalar(select(func.count()).select_from(StatCell).where(StatCell.day == target_day)) == 0
     after = _sipas(app, f)
     assert after.n == _raw_count(app)
     if change != "move":
@@ -194,6 +215,7 @@ def _raw_count(app) -> int:
 def test_integrity_flagging_of_a_past_response_invalidates(app, demo):
     _seed(app, demo, n=20)
     f = Filters(unit_ids=(demo.unit_id,), include_flagged=False)
+    _build(app)
     before = _sipas(app, f)
     with app.app_context():
         s = db.session()
@@ -217,40 +239,50 @@ def test_integrity_flagging_of_a_past_response_invalidates(app, demo):
 
 def test_uncommitted_writes_are_read_live(app, demo):
     _seed(app, demo, n=30)
+    _build(app)
     f = Filters(unit_ids=(demo.unit_id,))
     with app.app_context():
         s = db.session()
-        s.execute(delete(StatDay))
+        marked = s.scalar(select(func.count()).select_from(StatDay))
         target = s.scalars(select(Response).where(Response.flagged.is_(False))).first()
         target.flagged = True
-        s.flush()  # our transaction holds the write lock: no build, figures read live
+        s.flush()  # the trigger drops the day's marker in our transaction: that day is read live
         got = queries.estimates(queries.cell_stats(s, f, (), Method()), f, Method())
         assert got[got.code == "SIPAS"].n.iloc[0] == s.scalar(
             select(func.count()).select_from(Response).where(Response.flagged.is_(False)))
-        assert s.scalar(select(func.count()).select_from(StatDay)) == 0
+        assert s.scalar(select(func.count()).select_from(StatDay)) == marked - 1
         s.rollback()
+        assert s.scalar(select(func.count()).select_from(StatDay)) == marked
 
 
-def test_lazily_filled_days_and_the_cli(app, demo, runner):
+def test_pages_never_build_and_the_job_does(app, demo, runner):
     _seed(app, demo, n=40)
     f = Filters(unit_ids=(demo.unit_id,), period=Period("custom", DAY0, DAY0 + timedelta(days=20)))
-    assert _count(app, StatDay) == 0
     first = _sipas(app, f)
-    assert _count(app, StatDay) == 21  # every day of the period, empty ones too
-    with app.app_context():  # a bulk import behind the ORM's back: stale until refreshed
+    assert first.n == _raw_count(app)
+    assert _count(app, StatDay) == 0 and _count(app, StatCell) == 0  # a read stores nothing
+    done = runner.invoke(args=["results", "rollup", "--missing", "--method", "top2box"])
+    assert done.exit_code == 0, done.output
+    assert "responses" in done.output
+    built = _count(app, StatDay)
+    assert built >= 21  # every day from the first response to yesterday, empty ones too
+    assert _sipas(app, f).n == first.n
+    with app.app_context():  # a bulk change behind the app's back: the triggers drop those days
         s = db.session()
         s.execute(text("UPDATE response SET flagged = NOT flagged WHERE id % 3 = 0"))
         s.commit()
-    assert _sipas(app, f).n == first.n  # the cache does not know
-    done = runner.invoke(args=["results", "rollup", "--unit", demo.unit_code])
-    assert done.exit_code == 0, done.output
-    assert "responses" in done.output
+    assert _count(app, StatDay) < built
     assert _sipas(app, f).n == _raw_count(app) != first.n
     expected = analysis.estimate(_raw_frame(app), SCHEME)
     assert _sipas(app, f).estimate == pytest.approx(expected[expected.code == "SIPAS"].estimate.iloc[0], abs=1e-9)
-    with app.app_context():
+    done = runner.invoke(args=["results", "rollup", "--missing", "--method", "top2box"])
+    assert done.exit_code == 0, done.output
+    assert _count(app, StatDay) == built
+    assert _sipas(app, f).n == _raw_count(app)
+    with app.app_context():  # a full refresh recomputes every day and changes nothing
         s = db.session()
         s.execute(delete(StatDay).where(StatDay.day == DAY0 + timedelta(days=1)))
         s.commit()
-    assert _sipas(app, f).n == _raw_count(app)  # the missing day is rebuilt on demand
-    assert _count(app, StatDay) >= 21
+    done = runner.invoke(args=["results", "rollup", "--unit", demo.unit_code, "--method", "top2box"])
+    assert done.exit_code == 0, done.output
+    assert _count(app, StatDay) == built and _sipas(app, f).n == _raw_count(app)

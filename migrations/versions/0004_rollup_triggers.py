@@ -1,0 +1,31 @@
+"""Rollup markers dropped by database triggers on response and answer
+
+Revision ID: 0004
+Revises: 0003
+Create Date: 2026-12-01
+"""
+from alembic import op
+
+from survey.models import rollup_triggers
+
+revision = '0004'
+down_revision = '0003'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    # The triggers delete markers by (unit, day), whatever questionnaire and method.
+    op.create_index('ix_stat_day_unit_day', 'stat_day', ['unit_id', 'day'], unique=False)
+    # The cache was kept by the app alone until now: a day changed behind its
+    # back may be stale, so rebuild from scratch (`sipas results rollup --missing`).
+    op.execute("DELETE FROM stat_cell")
+    op.execute("DELETE FROM stat_day")
+    rollup_triggers.create(op.get_bind())
+
+
+def downgrade() -> None:
+    bind = op.get_bind()
+    for statement in rollup_triggers.drop_statements(bind.dialect.name):
+        op.execute(statement)
+    op.drop_index('ix_stat_day_unit_day', table_name='stat_day')
