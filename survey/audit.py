@@ -1,9 +1,10 @@
 """The audit log of staff actions: logins, exports, catalogue and account changes.
 
 ``record(action, target, detail)`` adds one event attributed to the logged-in
-user. It commits by default so a read-only request (an export, a failed login)
-still leaves its trace; pass ``commit=False`` to write the event in the same
-transaction as the change it describes, then commit that transaction yourself.
+user and flushes it, in the transaction of the change it describes; it never
+commits. The view commits once (`survey.db.commits`), so the change and its
+event are stored together or not at all — an export or a failed login is a
+request whose only change is its event.
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ PAGE_SIZE = 50
 
 
 def record(action: str, target: str | None = None, detail: str | None = None,
-           *, user: User | None = None, commit: bool = True) -> AuditEvent:
+           *, user: User | None = None) -> AuditEvent:
     """Record that the (current) user did ``action`` to ``target``."""
     if user is None and current_user and current_user.is_authenticated:
         user = current_user
@@ -30,10 +31,7 @@ def record(action: str, target: str | None = None, detail: str | None = None,
     )
     s = db.session()
     s.add(event)
-    if commit:
-        s.commit()
-    else:
-        s.flush()
+    s.flush()
     return event
 
 

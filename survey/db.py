@@ -1,6 +1,10 @@
 """Engine, sessions and the declarative base shared by every model."""
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 from flask import Flask, current_app, g
 from sqlalchemy import MetaData, create_engine, event
 from sqlalchemy.engine import Engine
@@ -68,6 +72,33 @@ def session() -> Session:
     if "db_session" not in g:
         g.db_session = current_app.extensions["sipas.sessionmaker"]()
     return g.db_session
+
+
+View = TypeVar("View", bound=Callable[..., Any])
+
+
+def commits(view: View) -> View:
+    """Commit the request's session once, when the view returns; roll it back if the view raises.
+
+    The one place a staff request commits: operations and the audit log only
+    add and flush, so a change and the audit entry that records it are stored
+    together or not at all. A view that refuses the input rolls back itself
+    before it answers (an answer is a return, and a return commits).
+    """
+
+    @functools.wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            result = view(*args, **kwargs)
+        except BaseException:
+            if "db_session" in g:
+                g.db_session.rollback()
+            raise
+        if "db_session" in g:
+            g.db_session.commit()
+        return result
+
+    return wrapper  # type: ignore[return-value]
 
 
 def _close_session(_exc: BaseException | None) -> None:

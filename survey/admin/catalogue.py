@@ -27,6 +27,7 @@ def catalogue():
 
 @bp.post("/fields")
 @roles_required("admin")
+@db.commits
 def field_save():
     """Create a field or rename it (keyed by its code)."""
     code, name = text("code", 40), text("name", 200)
@@ -41,6 +42,7 @@ def field_save():
 
 @bp.post("/services")
 @roles_required("admin")
+@db.commits
 def service_save():
     """Create a procedure or update it (keyed by its national code)."""
     s = db.session()
@@ -63,6 +65,7 @@ def service_save():
 
 @bp.post("/services/<int:service_id>/active")
 @roles_required("admin")
+@db.commits
 def service_active(service_id: int):
     """Withdraw a procedure from the forms, or bring it back."""
     service = db.session().get(Service, service_id)

@@ -60,6 +60,7 @@ def _form(point: ServicePoint | None):
 @bp.post("/counters/new")
 @bp.post("/counters/<int:point_id>")
 @roles_required("admin")
+@db.commits
 def counter_save(point_id: int | None = None):
     """Create or update a counter."""
     point = visible_point(point_id) if point_id is not None else None
@@ -115,6 +116,7 @@ def _needs_confirmation(point: ServicePoint, action: str) -> bool:
 
 @bp.post("/counters/<int:point_id>/<any(rotate, revoke, kiosk, unkiosk, close, reopen):action>")
 @roles_required("admin")
+@db.commits
 def counter_token(point_id: int, action: str):
     """Rotate or revoke the QR token, (un)register the kiosk tablet, close or reopen the counter.
 

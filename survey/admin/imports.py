@@ -48,6 +48,7 @@ def import_upload():
 
 @bp.post("/import/apply")
 @roles_required("admin")
+@db.commits
 def import_apply():
     """Import the stored file with the chosen mapping and show the row-level report."""
     name = request.form.get("upload", "")

@@ -34,6 +34,7 @@ def index():
 
 @bp.get("/<any(counters, services):kind>.pdf")
 @roles_required("analyst")
+@db.commits
 def pdf(kind: str):
     """A4 posters (one per counter) or card sheets (one per service), for all or one counter."""
     points = _points()

@@ -45,6 +45,7 @@ def users_list():
 
 @bp.post("/users")
 @roles_required("admin")
+@db.commits
 def users_create():
     """Create an account with a generated password shown once."""
     unit = visible_unit_from_form()
@@ -62,6 +63,7 @@ def users_create():
 
 @bp.post("/users/<int:user_id>/role")
 @roles_required("admin")
+@db.commits
 def users_update(user_id: int):
     """Change an account's role and unit."""
     user = _visible_user(user_id)
@@ -69,6 +71,7 @@ def users_update(user_id: int):
     try:
         update_user(user, text("role", 12), unit)
     except AccountError as exc:
+        db.session().rollback()
         flash(ERRORS[exc.code], "error")
         return redirect(url_for("admin.users_list"))
     audit.record("user_update", f"user:{user.id}", f"role={user.role} unit={unit.code}")
@@ -78,6 +81,7 @@ def users_update(user_id: int):
 
 @bp.post("/users/<int:user_id>/active")
 @roles_required("admin")
+@db.commits
 def users_active(user_id: int):
     """Disable or re-enable an account (never one's own)."""
     user = _visible_user(user_id)
@@ -91,6 +95,7 @@ def users_active(user_id: int):
 
 @bp.post("/users/<int:user_id>/password")
 @roles_required("admin")
+@db.commits
 def users_reset_password(user_id: int):
     """Give an account a new generated password, shown once; its sessions end."""
     user = _visible_user(user_id)

@@ -36,6 +36,7 @@ def _safe_next(target: str | None) -> str:
 
 @bp.route("/login", methods=["GET", "POST"])
 @public
+@db.commits
 def login():
     """Show the login form, or check the credentials."""
     if current_user.is_authenticated:
@@ -58,11 +59,11 @@ def login():
 
 @bp.post("/logout")
 @roles_required("viewer")
+@db.commits
 def logout():
     """End the session."""
-    audit.record("logout", f"user:{current_user.id}", commit=False)
+    audit.record("logout", f"user:{current_user.id}")
     sessions.end(current_user._get_current_object())
-    db.session().commit()
     flash(_("Bạn đã đăng xuất."), "info")
     return redirect(url_for("auth.login"))
 
@@ -77,6 +78,7 @@ def home():
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @roles_required("viewer")
+@db.commits
 def password():
     """Let the logged-in user change their own password."""
     error = None
@@ -89,8 +91,7 @@ def password():
         except AccountError as exc:
             error = PASSWORD_ERRORS[exc.code]
         else:
-            audit.record("password_change", f"user:{current_user.id}", commit=False)
-            db.session().commit()
+            audit.record("password_change", f"user:{current_user.id}")
             sessions.start(current_user._get_current_object())  # the password change ended the old one
             flash(_("Đã đổi mật khẩu."), "ok")
             return redirect(url_for("auth.home"))

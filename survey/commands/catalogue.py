@@ -32,7 +32,7 @@ def import_command(file: Path) -> None:
         s.rollback()
         raise click.ClickException(f"{exc}. Columns in the file: {', '.join(h for h in headers if h)}") from exc
     audit.record("catalogue_import", file.name[:200], f"created={report.created} updated={report.updated} "
-                 f"unchanged={report.unchanged} errors={len(report.errors)}", commit=False)
+                 f"unchanged={report.unchanged} errors={len(report.errors)}")
     s.commit()
     for line, problem in report.errors:
         click.echo(f"{file.name}: line {line}: {problem}", err=True)

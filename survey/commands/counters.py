@@ -60,7 +60,7 @@ def create(name: str, unit_code: str, service_codes: tuple[str, ...], field_code
     s = db.session()
     point = ops.upsert_service_point(s, unit, name, services)
     audit.record("counter_save", f"service_point:{point.id}",
-                 f"cli {name}; services={','.join(v.code for v in services)}", commit=False)
+                 f"cli {name}; services={','.join(v.code for v in services)}")
     s.commit()
     click.echo(f"Counter {point.id}: {point.name}, {unit.name} ({len(services)} procedures)")
     click.echo(f"  {survey_url(point)}")

@@ -53,6 +53,7 @@ def _run(kind: str, fmt: str, start, end, unit_code, out: Path) -> None:
     with force_locale("vi"):
         written = write_file(kind, fmt, f, Method.from_config(), out)
     audit.record("export", f"{kind}.{fmt}", describe(kind, fmt, f) + " (cli)")
+    db.session().commit()
     for path in written:
         click.echo(f"Wrote {path}")
 

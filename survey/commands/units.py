@@ -35,7 +35,7 @@ def import_command(file: Path) -> None:
             click.echo(f"{file.name}: line {line}: {problem}", err=True)
         raise click.ClickException(f"{len(report.errors)} row(s) refused; nothing was imported.")
     audit.record("units_import", file.name[:200], f"created={report.created} updated={report.updated} "
-                 f"unchanged={report.unchanged}", commit=False)
+                 f"unchanged={report.unchanged}")
     s.commit()
     click.echo(f"Units: {report.created} created, {report.updated} updated, {report.unchanged} unchanged.")
 

@@ -52,6 +52,7 @@ def create(username: str, role: str, unit_code: str, password: str | None) -> No
     except AccountError as exc:
         raise click.ClickException(REASONS[exc.code]) from exc
     audit.record("user_create", f"user:{user.id}", f"cli role={role} unit={unit_code}")
+    db.session().commit()
     click.echo(f"Created {role} {user.username} for {user.unit.name}.")
     if generated:
         click.echo(f"Password (shown once): {password}")
@@ -77,6 +78,7 @@ def _set_active(username: str, active: bool) -> None:
     user = _account(username)
     set_active(user, active)
     audit.record("user_enable" if active else "user_disable", f"user:{user.id}", "cli")
+    db.session().commit()
     click.echo(f"{user.username} {'enabled' if active else 'disabled'}.")
 
 
@@ -105,6 +107,7 @@ def set_password_command(username: str, password: str | None) -> None:
         raise click.ClickException(REASONS["weak"])
     set_password(user, new)
     audit.record("password_reset", f"user:{user.id}", "cli")
+    db.session().commit()
     click.echo(f"Password of {user.username} changed." + ("" if password else f" New password: {new}"))
 
 

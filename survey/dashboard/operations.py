@@ -8,8 +8,7 @@ from survey.models import Comment
 
 
 def tag_comment(s: Session, response_id: int, element_code: str | None) -> None:
-    """Set (or clear, with None) the element of a comment and record who did it."""
+    """Set (or clear, with None) the element of a comment and record who did it; the view commits."""
     comment = s.get(Comment, response_id)
     comment.element_code = element_code
-    audit.record("comment.tag", f"comment:{response_id}", element_code or "", commit=False)
-    s.commit()
+    audit.record("comment.tag", f"comment:{response_id}", element_code or "")

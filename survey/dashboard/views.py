@@ -88,6 +88,7 @@ def comments():
 
 @bp.post("/comments/<int:response_id>/tag")
 @roles_required("analyst")
+@db.commits
 def tag(response_id: int):
     s = db.session()
     unit, questionnaire = queries.comment_unit(s, response_id)
@@ -104,6 +105,7 @@ def tag(response_id: int):
 
 @bp.get("/export/<kind>.<fmt>")
 @roles_required("analyst")
+@db.commits
 def export(kind: str, fmt: str):
     part = 1 if kind == "responses-dictionary" and fmt == "csv" else 0
     kind = "responses" if part else kind

@@ -76,7 +76,7 @@ def key_in(s: Session, plan: Plan, number: str, user_id: int | None, payload: st
         else:
             _count(s, plan, form, payload)
             return form
-    s.commit()
+    s.flush()  # the view commits (survey.db.commits)
     return form
 
 

@@ -20,6 +20,7 @@ def _services(plan: Plan) -> list:
 
 @bp.route("/", methods=["GET", "POST"])
 @roles_required("analyst")
+@db.commits
 def entry(plan_id: int):
     """Key one paper form; the second keying by another clerk counts it (or flags a conflict)."""
     plan = plan_or_404(plan_id)
@@ -44,6 +45,7 @@ def entry(plan_id: int):
 
 @bp.route("/conflicts", methods=["GET", "POST"])
 @roles_required("analyst")
+@db.commits
 def conflicts_page(plan_id: int):
     """Show each conflicting form's differences; re-keying it here, from the paper, counts it."""
     plan = plan_or_404(plan_id)

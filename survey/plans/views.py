@@ -43,6 +43,7 @@ def index():
 
 @bp.route("/new", methods=["GET", "POST"])
 @roles_required("analyst")
+@db.commits
 def new():
     s = db.session()
     services = all_services(s, active_only=True)
@@ -53,7 +54,6 @@ def new():
         try:
             plan = save_plan(s, unit_id, settings_from(request.form))
             set_services(s, plan, [int(i) for i in request.form.getlist("services") if i.isdigit()])
-            s.commit()
             audit.record("plan.create", f"plan:{plan.id}", plan.title)
             return redirect(url_for("plans.detail", plan_id=plan.id), code=303)
         except PlanError as exc:
@@ -74,6 +74,7 @@ def detail(plan_id: int):
 
 @bp.post("/<int:plan_id>/frame")
 @roles_required("analyst")
+@db.commits
 def frame(plan_id: int):
     plan, upload = plan_or_404(plan_id), request.files.get("file")
     given = {k[4:]: v for k, v in request.form.items() if k.startswith("col_") and v.strip()}
@@ -85,18 +86,17 @@ def frame(plan_id: int):
         flash(str(exc), "error")
         return redirect(url_for("plans.detail", plan_id=plan_id), code=303)
     if report.ok:
-        db.session().commit()
         audit.record("frame.import", f"plan:{plan_id}", f"+{report.created} ~{report.updated} !{len(report.errors)}")
     return render_template("plans/import_report.html", plan=plan, report=report), 200 if report.ok else 400
 
 
 @bp.post("/<int:plan_id>/sample")
 @roles_required("analyst")
+@db.commits
 def sample(plan_id: int):
     s, plan = db.session(), plan_or_404(plan_id)
     n = sampling.draw(s, plan, None)
     issue_for_sample(s, plan)
-    s.commit()
     audit.record("plan.sample", f"plan:{plan_id}", f"n={n} seed={plan.seed}")
     flash(f"Đã chọn {n} hồ sơ (hạt giống {plan.seed}) và tạo mã mời tương ứng.", "ok")
     return redirect(url_for("plans.detail", plan_id=plan_id), code=303)
@@ -104,6 +104,7 @@ def sample(plan_id: int):
 
 @bp.post("/<int:plan_id>/invitations")
 @roles_required("analyst")
+@db.commits
 def invitations(plan_id: int):
     s, plan = db.session(), plan_or_404(plan_id)
     service_id, count = request.form.get("service", type=int), request.form.get("count", type=int) or 0
@@ -111,13 +112,13 @@ def invitations(plan_id: int):
         flash("Chọn thủ tục và số mã từ 1 đến 500.", "error")
     else:
         issue(s, plan, service_id, count, "counter")
-        s.commit()
         flash(f"Đã tạo {count} mã mời phát tại quầy.", "ok")
     return redirect(url_for("plans.detail", plan_id=plan_id), code=303)
 
 
 @bp.get("/<int:plan_id>/slips.pdf")
 @roles_required("analyst")
+@db.commits
 def slips(plan_id: int):
     plan = plan_or_404(plan_id)
     rows = [{"code": i.code, "unit": plan.unit.name, "service": i.service.name, "expires": i.expires_on}
@@ -156,6 +157,7 @@ def report_settings(plan_id: int):
 
 @bp.get("/<int:plan_id>/report.docx")
 @roles_required("viewer")
+@db.commits
 def report(plan_id: int):
     s, plan = db.session(), plan_or_404(plan_id)
     audit.record("plan.report", f"plan:{plan_id}")
@@ -164,6 +166,7 @@ def report(plan_id: int):
 
 @bp.get("/<int:plan_id>/indices.xlsx")
 @roles_required("analyst")  # the workbook holds the raw responses and comments, like the responses export
+@db.commits
 def indices(plan_id: int):
     from survey.exports.operations import xlsx_file
     s, plan = db.session(), plan_or_404(plan_id)

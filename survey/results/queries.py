@@ -1,4 +1,4 @@
-"""Figures for pages and exports: aggregate in SQL, estimate with `analysis`."""
+"""Figures for pages and exports: sum rollup cells (selection.py), estimate with `analysis`."""
 from __future__ import annotations
 
 from dataclasses import dataclass
