@@ -98,6 +98,7 @@ def commits(view: View) -> View:
             g.db_session.commit()
         return result
 
+    wrapper.commits = True  # type: ignore[attr-defined]  # copied up by functools.wraps; tests look for it
     return wrapper  # type: ignore[return-value]
 
 

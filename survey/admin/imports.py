@@ -27,6 +27,7 @@ def import_start():
 
 @bp.post("/import")
 @roles_required("admin")
+@db.commits
 def import_upload():
     """Read the file, guess the columns and show the mapping with a preview."""
     upload = request.files.get("file")

@@ -141,15 +141,16 @@ def call_list(plan_id: int):
 
 @bp.post("/<int:plan_id>/report-settings")
 @roles_required("analyst")
+@db.commits
 def report_settings(plan_id: int):
     """Store the report's number, drafting office, signer and recipients."""
     plan = plan_or_404(plan_id)
     try:
         apply_report_settings(plan, report_settings_from(request.form))
     except PlanError as exc:
+        db.session().rollback()
         flash(str(exc), "error")
         return redirect(url_for("plans.detail", plan_id=plan_id), code=303)
-    db.session().commit()
     audit.record("plan.report_settings", f"plan:{plan_id}")
     flash("Đã lưu thể thức báo cáo.", "ok")
     return redirect(url_for("plans.detail", plan_id=plan_id), code=303)

@@ -70,3 +70,11 @@ def test_a_staff_change_commits_once_with_its_audit_entry(app, client, staff):
     assert len(commits) == 1
     assert _count(app, select(func.count()).select_from(Plan)) == 1
     assert _count(app, select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "plan.create")) == 1
+
+
+def test_every_staff_write_commits_through_the_one_decorator(app):
+    """A new staff POST view must use @db.commits: audit.record no longer commits for it."""
+    missing = sorted(r.rule for r in app.url_map.iter_rules()
+                     if r.rule.startswith("/staff/") and "POST" in r.methods
+                     and not getattr(app.view_functions[r.endpoint], "commits", False))
+    assert missing == []
