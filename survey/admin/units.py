@@ -29,6 +29,7 @@ def units_import_start():
 
 @bp.post("/units/import")
 @roles_required("admin")
+@db.commits
 def units_import():
     """Read the file and import every row, or none when one is refused."""
     city = _city()
@@ -48,6 +49,5 @@ def units_import():
         s.rollback()
         return render_template("admin/units_import.html", city=city, report=report), 400
     audit.record("units_import", upload.filename[:200], f"created={report.created} updated={report.updated} "
-                 f"unchanged={report.unchanged}", commit=False)
-    s.commit()
+                 f"unchanged={report.unchanged}")
     return render_template("admin/units_import.html", city=city, report=report)
