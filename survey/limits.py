@@ -67,6 +67,8 @@ class DailySalt:
             # The first worker of the day sets it; it expires after two days.
             self._redis.set(key, secrets.token_hex(32), nx=True, ex=2 * 86400)
             value = self._redis.get(key)
+            if isinstance(value, str):  # a client built with decode_responses=True
+                value = value.encode()
         except Exception as exc:  # Redis down: a private salt still hides the address
             log.warning("rate-limit salt: Redis unavailable (%s); using a local salt", exc)
             return None

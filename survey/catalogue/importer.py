@@ -98,7 +98,8 @@ def import_rows(s: Session, rows: list[list[str]], mapping: dict[str, int]) -> I
     missing = [LABELS[r] for r in REQUIRED if r not in mapping]
     if missing:
         raise ValueError("Chưa chọn cột: " + ", ".join(missing))
-    report, seen, fields = ImportReport(), {}, {}
+    report, fields = ImportReport(), {}
+    seen: dict[str, int] = {}
     for line, row in enumerate(rows, start=2):
         values = {r: (row[i].strip() if i < len(row) else "") for r, i in mapping.items()}
         values.setdefault("field_code", "")

@@ -29,7 +29,7 @@ def install_sqlite_fold(engine: Engine) -> None:
 
 def contains(s: Session, column, term: str):
     """A WHERE clause: `column` contains `term`, ignoring case (LIKE wildcards escaped)."""
-    needle = fold(term).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    needle = (fold(term) or "").replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     if s.get_bind().dialect.name == "sqlite":
         return func.sipas_fold(column).like(f"%{needle}%", escape="\\")
     return func.lower(func.normalize(column, literal_column("NFC"))).like(f"%{needle}%", escape="\\")

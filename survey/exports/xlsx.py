@@ -53,7 +53,7 @@ def _serial(value: datetime | date) -> str:
 
 
 def _row_xml(number: int, row: Sequence, columns: list[str]) -> str:
-    cells = []
+    cells: list[str] = []
     add = cells.append
     while len(columns) < len(row):
         columns.append(_column(len(columns)))
