@@ -101,6 +101,7 @@ def test_no_get_writes_for_anyone(app, walk):
         client = app.test_client()
         if user_id is not None:
             _session_login(client, user_id, app)
+            assert client.get("/staff/").status_code == 200, role  # really logged in: the walk sees staff pages
         assert _writes_per_get(app, client, samples) == {}, role
     from survey.models import StatDay
 
