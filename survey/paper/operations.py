@@ -12,10 +12,9 @@ from survey.citizen.operations import record_response
 from survey.models import PaperEntry, PaperForm, Plan
 from survey.models.types import utcnow
 from survey.paper.keying import differences
-from survey.plans.calendar import LOCAL, today, utc_bounds
+from survey.plans.calendar import utc_bounds
 from survey.plans.queries import definition
 from survey.questionnaire.sync import ensure_row
-from survey.results.invalidate import invalidate
 
 
 class KeyingError(ValueError):
@@ -31,10 +30,9 @@ def _count(s: Session, plan: Plan, form: PaperForm, payload: str) -> None:
     for entry in form.entries:
         entry.payload = None  # the answers now live in the response only
     s.flush()
+    # A past day's new response drops that day's rollup marker by database
+    # trigger (survey/models/rollup_triggers.py), raw inserts included.
     at = fieldwork_time(plan)
-    if at.astimezone(LOCAL).date() < today():
-        # Stored with raw inserts, so the flush hook cannot see this past day's new response.
-        invalidate(s, plan.unit_id, [at.astimezone(LOCAL).date()])
     # record_response commits the form's status and the response together.
     record_response(s, questionnaire_id=ensure_row(s, definition(plan)).id, point_id=None,
                     unit_id=plan.unit_id, service_id=service.id, channel="paper",
