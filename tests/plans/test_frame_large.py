@@ -9,7 +9,6 @@ from __future__ import annotations
 import time
 
 import pytest
-
 from sqlalchemy import func, select
 
 from survey import db
