@@ -12,9 +12,6 @@ from survey.integrity import Stored, check_before_commit
 from survey.models import Answer, Comment, Response
 from survey.models.responses import answer_fingerprint
 from survey.models.types import utcnow
-from survey.results.filters import LOCAL
-from survey.results.invalidate import invalidate
-from survey.results.rollup import live_from
 
 
 def already_stored(s: Session, submission_key: str) -> bool:
@@ -124,9 +121,8 @@ def replace_response(
         _insert_answers(conn, response_id, answers)
     if comment:
         conn.execute(_INSERT_COMMENT, {"response_id": response_id, "text": comment})
-    day = row.submitted_at.astimezone(LOCAL).date()
-    if day < live_from():  # sent before midnight, corrected after: a statement, so say which day changed
-        invalidate(s, row.unit_id, [day])
+    # A response dated on a past day drops that day's rollup marker by
+    # database trigger (survey/models/rollup_triggers.py).
     check_before_commit(s, Stored(response_id, row.unit_id, point_id, row.channel, fingerprint, row.submitted_at))
     s.commit()
     return True

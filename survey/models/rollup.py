@@ -57,5 +57,5 @@ class StatDay(Base):
 
 @event.listens_for(Base.metadata, "after_create")
 def _install_triggers(_metadata, connection, **_kw) -> None:
-    # create_all (tests, a fresh install) gets the same triggers as migration 0007.
+    # create_all (tests, a fresh install) gets the same triggers as migration 0008.
     rollup_triggers.create(connection)

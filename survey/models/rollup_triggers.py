@@ -17,7 +17,7 @@ the single write lock from its first read (`BEGIN IMMEDIATE`). A day that is
 not over yet, by the database clock plus an hour of margin, is never stored,
 so PostgreSQL skips the lock for it: today's submissions never wait for a build.
 
-Used by migration 0007 and by `Base.metadata`'s after-create hook (tests and
+Used by migration 0008 and by `Base.metadata`'s after-create hook (tests and
 `create_all` get the triggers too). SQLite drops a table's triggers when a
 batch migration rebuilds it: a migration that batch-alters `response` or
 `answer` must call `create()` again (tests/test_migrations.py checks head).

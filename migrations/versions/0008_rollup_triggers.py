@@ -1,15 +1,15 @@
 """Rollup markers dropped by database triggers on response and answer
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-01
 """
 from alembic import op
 
 from survey.models import rollup_triggers
 
-revision = '0007'
-down_revision = '0006'
+revision = '0008'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 
