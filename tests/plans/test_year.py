@@ -106,7 +106,7 @@ def test_whole_year(app, client, runner, demo, tmp_path):
     perceptions = captioned["5. Nhận xét về công chức và cách thực hiện thủ tục"]
     shares = list(workbook["Nhận thức và kênh"].iter_rows(values_only=True))
     assert perceptions[0] == ["Mã", "Câu hỏi", "Lựa chọn", "Số phiếu", "Tỷ lệ (%)"] and len(perceptions) == len(shares) > 1
-    for docx_row, (code, text_, label, count, pct) in zip(perceptions[1:], shares[1:]):
+    for docx_row, (code, text_, label, count, pct, *_form) in zip(perceptions[1:], shares[1:]):
         assert docx_row[:4] == [code, text_, label, str(count)]
         assert docx_row[4] == ("–" if pct is None else _one(pct))
     assert {r[0] for r in perceptions[1:]} >= {"NT1", "NT2", "KENH"}
