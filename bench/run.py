@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-ALL = ("http", "load", "analysis", "coverage", "results", "exports")
+ALL = ("http", "form", "gzip", "load", "analysis", "coverage", "results", "exports")
 
 
 def _script(name: str, *args: str) -> tuple[bool, str]:
@@ -46,6 +46,8 @@ def main(argv: list[str] | None = None) -> int:
     size = ["--db", args.db, "--responses", str(args.responses)]
     plan = {
         "http": ("bench_http", []),
+        "form": ("bench_form_ux", []),
+        "gzip": ("bench_page_gzip", []),
         "load": ("load", ["--db", args.db] + ([] if args.full_load else ["--responses", "2000", "--clients", "50"])),
         "analysis": ("bench_analysis", ["--no-r"]),
         "coverage": ("bench_coverage", []),
