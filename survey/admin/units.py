@@ -1,7 +1,7 @@
 """Import the official list of administrative units in the browser: a city's administrator, its communes."""
 from __future__ import annotations
 
-from flask import abort, flash, render_template, request
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from survey import audit, db
@@ -14,17 +14,24 @@ ALLOWED = (".csv", ".xlsx")
 
 
 def _city():
+    """The administrator's province or city; None for a commune's administrator."""
+    return current_user.unit if current_user.unit.parent_id is None else None
+
+
+def _not_here():
     # Only a province's or city's administrator imports units, and only its own communes.
-    if current_user.unit.parent_id is not None:
-        abort(403)
-    return current_user.unit
+    flash(_("Chỉ quản trị viên của tỉnh/thành phố nhập được danh sách đơn vị hành chính."), "error")
+    return redirect(url_for("admin.counters"))
 
 
 @bp.get("/units/import")
 @roles_required("admin")
 def units_import_start():
     """Show the upload form."""
-    return render_template("admin/units_import.html", city=_city(), report=None)
+    city = _city()
+    if city is None:
+        return _not_here()
+    return render_template("admin/units_import.html", city=city, report=None)
 
 
 @bp.post("/units/import")
@@ -33,6 +40,8 @@ def units_import_start():
 def units_import():
     """Read the file and import every row, or none when one is refused."""
     city = _city()
+    if city is None:
+        return _not_here()
     upload = request.files.get("file")
     if upload is None or not upload.filename or not upload.filename.lower().endswith(ALLOWED):
         flash(_("Vui lòng chọn tệp .csv hoặc .xlsx."), "error")

@@ -56,8 +56,15 @@ def test_a_bad_row_or_another_province_imports_nothing(app, client, staff):
 
 
 def test_only_a_city_administrator_may_import(app, client, staff):
-    login(client, "admin1")  # a commune's administrator
-    assert client.get(URL).status_code == 403
+    login(client, "admin1")  # a commune's administrator: sent back with the reason, nothing imported
+    before = _units(app)
+    refused = client.get(URL, follow_redirects=True)
+    assert refused.request.path == "/staff/admin/counters"
+    assert "Chỉ quản trị viên của tỉnh/thành phố nhập được" in refused.get_data(as_text=True)
+    token = csrf_from(client.get("/staff/admin/counters"))
+    sent = client.post(URL, data={"csrf_token": token, "file": (io.BytesIO(
+        "Mã,Tên,Cấp,Mã tỉnh\n11399,Xã Lạ,Xã,31\n".encode()), "x.csv")}, content_type="multipart/form-data")
+    assert sent.status_code == 302 and _units(app) == before
     assert "units/import" not in client.get("/staff/admin/counters").get_data(as_text=True)
     analyst = app.test_client()
     login(analyst, "analyst1")
