@@ -9,7 +9,7 @@ from survey.exports.responses import dictionary_table, responses_table
 from survey.exports.writer import Table
 from survey.questionnaire.sync import DEFAULT
 from survey.results.config import Method
-from survey.results.filters import Filters
+from survey.results.filters import Filters, Period
 from survey.results.forms import Form, forms_in
 
 KINDS = ("responses", "indices")
@@ -24,8 +24,12 @@ def forms_of(f: Filters) -> list[Form]:
     return named + rest or [Form(f.questionnaires or (DEFAULT,), 0)]
 
 
-def tables(kind: str, fmt: str, f: Filters, method: Method) -> list[Table]:
+def tables(kind: str, fmt: str, f: Filters, method: Method, shown: Period | None = None) -> list[Table]:
     """The tables of an export; a CSV export writes the first, the rest go to sidecars.
+
+    A workbook of indices opens on the report's main table (one row per
+    procedure), then the detail sheets. ``shown``: the period the method
+    sheet names (a plan's own dates, where the data run on for paper forms).
 
     Every questionnaire with responses in the selection is exported: rows
     carry its code and version, and forms with other criteria get their own
@@ -38,11 +42,12 @@ def tables(kind: str, fmt: str, f: Filters, method: Method) -> list[Table]:
     if fmt == "csv":
         return [ix.indices_table(estimates, _("Chỉ số"))]
     return [
+        ix.main_table(estimates, method),
         ix.indices_table(estimates, _("Tổng hợp"), levels=("overall", "group", "element")),
         ix.indices_table(estimates, _("Tiêu chí"), levels=("criterion",)),
         ix.indices_table(estimates, _("Mong muốn"), levels=("expectation",)),
         ix.shares_table(f, found),
         responses_table(f, found),
         dictionary_table(found),
-        ix.method_table(f, found, method),
+        ix.method_table(f, found, method, shown),
     ]

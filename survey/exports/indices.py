@@ -11,10 +11,12 @@ from survey import db
 from survey.exports.writer import Table
 from survey.results import queries
 from survey.results.config import Method, overall_label
-from survey.results.filters import LOCAL, Filters
+from survey.results.filters import LOCAL, Filters, Period
 from survey.results.forms import Form, definitions
 from survey.results.forms import item_names as item_names_of
+from survey.results.method_text import index_method, interval_method, percent
 from survey.results.scopes import scoped_estimates
+from survey.results.summary import summary_rows
 
 
 def scope_labels() -> dict[str, str]:
@@ -83,7 +85,8 @@ def indices_table(parts: list[tuple[Form, pd.DataFrame]], title: str, levels=Non
     if levels is not None:
         parts = [(form, table[table.level.isin(levels)]) for form, table in parts]
     exported = datetime.now(LOCAL).replace(tzinfo=None, microsecond=0)
-    return Table(title, headers(), estimate_rows(parts, exported))
+    return Table(title, headers(), estimate_rows(parts, exported), decimals=(7, 8, 9, 10),
+                 widths=(10, 12, 30, 14, 10, 50, 9, 9, 9, 9, 9, 10, 12, 14, 9, 12, 14, 19, 19, 19)[:len(headers())])
 
 
 def shares_table(f: Filters, found: list[Form]) -> Table:
@@ -94,15 +97,44 @@ def shares_table(f: Filters, found: list[Form]) -> Table:
         rows += [(c.code, c.text, label, count, None if c.total == 0 else pct, code, version)
                  for c in shares for _v, label, count, pct in c.options]
     return Table(_("Nhận thức và kênh"), [_("Mã câu hỏi"), _("Câu hỏi"), _("Lựa chọn"), _("Số phiếu"),
-                                          _("Tỷ lệ (%)"), _("Mã bảng hỏi"), _("Phiên bản bảng hỏi")], rows)
+                                          _("Tỷ lệ (%)"), _("Mã bảng hỏi"), _("Phiên bản bảng hỏi")], rows,
+                 decimals=(4,), widths=(11, 55, 30, 10, 10, 12, 14))
 
 
-def method_table(f: Filters, found: list[Form], method: Method) -> Table:
-    period = (f"{f.period.start.isoformat()} – {f.period.end.isoformat()}" if f.period else _("Toàn bộ"))
+def main_table(parts: list[tuple[Form, pd.DataFrame]], method: Method) -> Table:
+    """The report's main table, ready to paste: one row per procedure, then all of them together.
+
+    Of the selection's first form (the one it names); other forms have other criteria.
+    """
+    form, table = parts[0]
+    q = definitions(form.versions)[0]
+    elements = [e.code for e in q.elements]
+    short = "SIPAS-DV" if len(q.groups) <= 1 else "SIPAS"
+    rows = [(r.code, f"{r.name} (*)" if r.low_n and r.code else r.name, r.n, r.estimate,
+             "–" if r.ci_low is None else f"{r.ci_low:.1f} – {r.ci_high:.1f}".replace(".", ","), *r.elements)
+            for r in summary_rows(table, elements, _("Chung các thủ tục"))]
+    headers = [_("Mã thủ tục"), _("Thủ tục"), _("Số phiếu"), f"{short} (%)",
+               _("Khoảng tin cậy %(level)s", level=percent(method.level)), *elements]
+    notes = [_("Chỉ số các yếu tố (%%): %(names)s.", names="; ".join(f"{e.code} – {e.title.vi}" for e in q.elements)),
+             _("(*) Dưới %(n)s phiếu trả lời: ước lượng kém tin cậy, chỉ dùng để tham khảo.", n=method.min_n)]
+    return Table(_("Kết quả theo thủ tục"), headers, rows, decimals=(3, *range(5, 5 + len(elements))),
+                 widths=(12, 45, 9, 11, 15, *([7] * len(elements))), notes=notes)
+
+
+def period_text(period: Period | None) -> str:
+    """`01/01/2026 – 31/12/2026`, or the whole time when no period is chosen."""
+    if period is None:
+        return _("Toàn bộ thời gian")
+    return f"{period.start:%d/%m/%Y} – {period.end:%d/%m/%Y}"
+
+
+def method_table(f: Filters, found: list[Form], method: Method, shown: Period | None = None) -> Table:
+    """The method sheet, in Vietnamese; ``shown``: the period to name (a plan's own dates)."""
+    period = period_text(shown or f.period)
     rows: list[tuple[str, object]] = []
     for form in found:
         for q in reversed(definitions(form.versions)):
-            rows.append((_("Bảng hỏi"), f"{q.code} {q.version} — {q.title.vi}"))
+            rows.append((_("Bảng hỏi"), f"{q.title.vi} (phiên bản {q.version})"))
             rows.append((_("Căn cứ"), q.basis))
     if len(found) > 1:
         rows.append((_("Bảng hỏi khác nhau"), _("Các bảng hỏi có tiêu chí khác nhau được tính riêng; "
@@ -111,18 +143,17 @@ def method_table(f: Filters, found: list[Form], method: Method) -> Table:
         (_("Thời kỳ"), period),
         (_("Tính cả phiếu bị gắn cờ"), _("Có") if f.include_flagged else _("Không")),
         (_("Phiếu bị gắn cờ không tính"), 0 if f.include_flagged else sum(fm.flagged for fm in found)),
-        (_("Phương pháp chỉ số"), method.index),
-        (_("Chỉ số tiêu chí"), _("top2box: tỷ lệ trả lời 4–5 trên số trả lời hợp lệ; mean_pct: (điểm trung bình − 1) ÷ 4 × 100")),
+        (_("Chỉ số tiêu chí"), index_method(method.index)),
         (_("Chỉ số yếu tố, SIPAS"), _("Trung bình các chỉ số tiêu chí / yếu tố")),
         (_("Chỉ số mong muốn"), _("Tỷ lệ trả lời 3–4 (Mong muốn, Rất mong muốn)")),
-        (_("Khoảng tin cậy của tỷ lệ"), method.interval),
-        (_("Khoảng tin cậy của chỉ số gộp"), _("Tuyến tính hóa Taylor (có hiệp phương sai giữa các tiêu chí), trên thang logit")),
-        (_("Mức tin cậy"), method.level),
+        (_("Khoảng tin cậy của tỷ lệ"), interval_method(method.interval, method.level)),
+        (_("Khoảng tin cậy của chỉ số gộp"), _("Tuyến tính hóa Taylor (có tính tương quan giữa các tiêu chí của cùng một người trả lời), tính qua phép biến đổi lôgit")),
+        (_("Mức tin cậy"), percent(method.level)),
         (_("Ngưỡng số phiếu tối thiểu"), method.min_n),
         *setting_rows(method),
         (_("Ngày xuất"), datetime.now(LOCAL).replace(tzinfo=None, microsecond=0)),
     ]
-    return Table(_("Phương pháp"), [_("Mục"), _("Nội dung")], rows)
+    return Table(_("Phương pháp"), [_("Mục"), _("Nội dung")], rows, widths=(32, 100))
 
 
 def setting_rows(method: Method) -> list[tuple[str, object]]:

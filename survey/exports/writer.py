@@ -2,6 +2,8 @@
 
 Rows are consumed lazily, so an export of a million responses holds one
 batch of rows in memory whatever the format (XLSX: survey/exports/xlsx.py).
+Formula neutralising is for CSV only, where a spreadsheet parses every
+cell; an XLSX cell is typed, and its text is written exactly as given.
 """
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from typing import IO, Iterable, Iterator, Sequence
 
 import numpy as np
 
-from survey.exports.xlsx import write_workbook
+from survey.exports.xlsx import Sheet, write_workbook
 
 BOM = "\ufeff"
 # A spreadsheet treats a cell starting with one of these as a formula (or,
@@ -36,6 +38,11 @@ class Table:
     # None, which no spreadsheet runs): only these are neutralised, which
     # halves the cost of a million-row export. None: any column may.
     text_columns: Sequence[int] | None = None
+    # XLSX layout: columns of figures shown with one decimal, column widths in
+    # characters (None: from the headers).
+    decimals: Sequence[int] = ()
+    widths: Sequence[float] | None = None
+    notes: Sequence[str] = ()  # lines under the title row (what a mark or an abbreviation means)
 
 
 def neutralise(value):
@@ -100,6 +107,17 @@ def write_csv(table: Table, target: IO[bytes]) -> None:
         target.write(chunk)
 
 
-def write_xlsx(tables: Iterable[Table], target: str | IO[bytes]) -> None:
-    """Write each table as a sheet, streaming its rows (constant memory)."""
-    write_workbook([(table.title, _safe_rows(table)) for table in tables], target)
+def _xlsx_rows(table: Table) -> Iterator[Sequence]:
+    yield list(table.headers)
+    yield from table.rows
+
+
+def write_xlsx(tables: Iterable[Table], target: str | IO[bytes], heading: str = "") -> None:
+    """Write each table as a sheet, streaming its rows (constant memory).
+
+    Each sheet has a title row (the table's title and ``heading``, e.g. the
+    unit and period), then its header, frozen and filtered.
+    """
+    write_workbook([Sheet(table.title, _xlsx_rows(table),
+                          [f"{table.title} – {heading}" if heading else table.title, *table.notes],
+                          table.widths, table.decimals, header=True) for table in tables], target)

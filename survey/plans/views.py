@@ -25,6 +25,7 @@ from survey.plans.queries import plans_for_units, results_filters, results_metho
 from survey.questionnaire.loader import shipped
 from survey.report.data import gather
 from survey.report.document import build
+from survey.results.filters import Period
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -172,6 +173,7 @@ def indices(plan_id: int):
     from survey.exports.operations import xlsx_file
     s, plan = db.session(), plan_or_404(plan_id)
     audit.record("plan.export", f"plan:{plan_id}")
-    return send_file(xlsx_file("indices", results_filters(s, plan), results_method(plan)),
+    shown = Period("custom", plan.start_date, plan.end_date)  # the data run on for late paper forms
+    return send_file(xlsx_file("indices", results_filters(s, plan), results_method(plan), shown),
                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                      download_name=f"chi-so-{plan_id}.xlsx")

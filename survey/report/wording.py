@@ -10,14 +10,9 @@ import math
 
 from survey.report.docx_helpers import interval, num
 from survey.results.comparison import Comparison
+from survey.results.method_text import index_method, interval_method, percent  # noqa: F401  (the report's words)
 from survey.results.summary import SummaryRow
 
-INDEX_METHODS = {
-    "top2box": "tỷ lệ hài lòng (mức 4–5): số người trả lời “Hài lòng” hoặc “Rất hài lòng” chia cho số trả lời hợp lệ",
-    "mean_pct": "điểm trung bình quy về thang 0–100: (điểm trung bình − 1) ÷ 4 × 100",
-}
-INTERVAL_METHODS = {"wilson": "khoảng tin cậy Wilson", "exact": "khoảng tin cậy chính xác Clopper–Pearson",
-                    "jeffreys": "khoảng tin cậy Jeffreys"}
 SIZING = {"yamane": "công thức Yamane n = N ÷ (1 + N·e²)",
           "cochran": "công thức Cochran có hiệu chỉnh tổng thể hữu hạn",
           "wilson": "cỡ mẫu để khoảng tin cậy Wilson đạt sai số mục tiêu"}
@@ -38,15 +33,7 @@ def index_short(q) -> str:
 
 
 def pct(level: float) -> str:
-    return f"{num(level * 100, 0)} %"
-
-
-def index_method(code: str) -> str:
-    return INDEX_METHODS.get(code, "phương pháp do đơn vị thiết lập")
-
-
-def interval_method(code: str, level: float) -> str:
-    return f"{INTERVAL_METHODS.get(code, 'khoảng tin cậy')} {pct(level)}"
+    return percent(level)
 
 
 def period_text(c: Comparison) -> str:

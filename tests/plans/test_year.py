@@ -86,7 +86,7 @@ def test_whole_year(app, client, runner, demo, tmp_path):
     captioned = _captioned_tables(doc)
     xlsx = _xlsx_indices(workbook)
     names = {r[4]: r[5] for sheet in ("Tổng hợp", "Tiêu chí", "Mong muốn")
-             for r in list(workbook[sheet].iter_rows(values_only=True))[1:]}
+             for r in list(workbook[sheet].iter_rows(values_only=True))[2:]}  # title, header
     # table 0: the header blocks; 1: the sample; 2: the main table; 3: SIPAS and elements; 4: criteria
     summary, criteria = captioned["2. Chỉ số hài lòng chung và các yếu tố"], captioned["3. Chỉ số theo tiêu chí"]
     assert summary[1][0] == "SIPAS" and [r[0] for r in summary[2:]] == ["TC", "TT", "CC", "KQ", "PA"]
@@ -104,7 +104,7 @@ def test_whole_year(app, client, runner, demo, tmp_path):
         assert main[code][5:] == [_one(xlsx[("Thủ tục", code, e)][1]) for e in ("TC", "TT", "CC", "KQ", "PA")]
     # perceptions and channels: option counts and shares equal the XLSX sheet row for row
     perceptions = captioned["5. Nhận xét về công chức và cách thực hiện thủ tục"]
-    shares = list(workbook["Nhận thức và kênh"].iter_rows(values_only=True))
+    shares = list(workbook["Nhận thức và kênh"].iter_rows(values_only=True))[1:]  # under the title
     assert perceptions[0] == ["Mã", "Câu hỏi", "Lựa chọn", "Số phiếu", "Tỷ lệ (%)"] and len(perceptions) == len(shares) > 1
     for docx_row, (code, text_, label, count, pct, *_form) in zip(perceptions[1:], shares[1:]):
         assert docx_row[:4] == [code, text_, label, str(count)]
@@ -139,7 +139,7 @@ def _xlsx_indices(workbook) -> dict[tuple[str, str, str], tuple]:
     """(scope, scope code, index code) → (n, estimate, low, high) from the three index sheets."""
     out = {}
     for sheet in ("Tổng hợp", "Tiêu chí", "Mong muốn"):
-        rows = list(workbook[sheet].iter_rows(values_only=True))
+        rows = list(workbook[sheet].iter_rows(values_only=True))[1:]  # under the title row
         head = rows[0]
         col = {name: head.index(name) for name in ("Phạm vi", "Mã phạm vi", "Mã chỉ số", "Số phiếu (n)",
                                                     "Chỉ số (%)", "Cận dưới (%)", "Cận trên (%)")}

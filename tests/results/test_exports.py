@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import zipfile
 import io
 from datetime import date
 
@@ -43,12 +44,18 @@ def test_csv_streams_before_consuming_all_rows():
     assert b"".join([first, *chunks]).decode("utf-8-sig").count("\r\n") == 10_001
 
 
-def test_xlsx_formula_cells_are_text(tmp_path):
+def test_xlsx_text_cells_are_text_as_written(tmp_path):
+    """An XLSX cell is typed: text that looks like a formula stays text, exactly as typed (no quote added)."""
     path = tmp_path / "t.xlsx"
-    write_xlsx([Table("Thử", ["Góp ý", "n"], iter([["=HYPERLINK(\"x\")", 5], ["-1", -1.5]]))], str(path))
-    sheet = openpyxl.load_workbook(path)["Thử"]
-    assert [c.value for c in sheet[2]] == ["'=HYPERLINK(\"x\")", 5]
-    assert sheet["A2"].data_type == "s" and sheet["B3"].value == -1.5 and sheet["B3"].data_type == "n"
+    write_xlsx([Table("Thử", ["Góp ý", "n"], iter([["=HYPERLINK(\"x\")", 5], ["-2 điểm vì chờ lâu", -1.5]]))],
+               str(path))
+    sheet = openpyxl.load_workbook(path)["Thử"]  # row 1: the title, row 2: the header
+    assert [c.value for c in sheet[3]] == ["=HYPERLINK(\"x\")", 5] and sheet["A3"].data_type == "s"
+    assert sheet["A4"].value == "-2 điểm vì chờ lâu" and sheet["A4"].data_type == "s"
+    assert sheet["B4"].value == -1.5 and sheet["B4"].data_type == "n"
+    with zipfile.ZipFile(path) as book:
+        xml = book.read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in xml and 't="inlineStr"><is><t xml:space="preserve">=HYPERLINK' in xml
 
 
 def test_responses_csv_and_dictionary(runner, demo, raw, tmp_path):
@@ -113,17 +120,17 @@ def test_indices_workbook(runner, demo, raw, tmp_path):
                                  "--out", str(out)])
     assert result.exit_code == 0, result.output
     book = openpyxl.load_workbook(out)
-    assert book.sheetnames == ["Tổng hợp", "Tiêu chí", "Mong muốn", "Nhận thức và kênh",
+    assert book.sheetnames == ["Kết quả theo thủ tục", "Tổng hợp", "Tiêu chí", "Mong muốn", "Nhận thức và kênh",
                                "Phiếu khảo sát", "Từ điển dữ liệu", "Phương pháp"]
     kept = raw[~raw.flagged]
-    summary = list(book["Tổng hợp"].values)
+    summary = list(book["Tổng hợp"].values)[1:]  # row 1: the title
     col = {h: i for i, h in enumerate(summary[0])}
     overall = [r for r in summary if r[col["Phạm vi"]] == "Toàn bộ" and r[col["Mã chỉ số"]] == "SIPAS"][0]
     expected = analysis.estimate(kept, SCHEME).set_index("code").loc["SIPAS"]
     assert overall[col["Chỉ số (%)"]] == pytest.approx(expected.estimate)
     assert overall[col["Cận trên (%)"]] == pytest.approx(expected.ci_high)
     assert overall[col["Số phiếu (n)"]] == len(kept)
-    responses = list(book["Phiếu khảo sát"].values)
+    responses = list(book["Phiếu khảo sát"].values)[1:]
     assert len(responses) - 1 == len(raw)
     rcol = {h: i for i, h in enumerate(responses[0])}
     assert isinstance(responses[1][rcol["TC1"]], int)
@@ -140,7 +147,8 @@ def test_unknown_unit_fails(runner, demo, tmp_path):
 
 def test_no_cell_of_a_responses_export_can_run_as_a_formula(app, runner, demo, raw, tmp_path):
     """Text typed by staff (counter, unit, service names, flag reasons) or citizens (comments),
-    in every text column, CSV and XLSX: a leading = + - @ tab or CR is defused."""
+    in every text column of the CSV: a leading = + - @ tab or CR is defused. In the XLSX the
+    same text is a typed text cell, written as typed: nothing in it can run."""
     from sqlalchemy import update
 
     from survey import db
@@ -158,12 +166,13 @@ def test_no_cell_of_a_responses_export_can_run_as_a_formula(app, runner, demo, r
         result = runner.invoke(args=["export", "responses", "--format", fmt, "--out", str(out)])
         assert result.exit_code == 0, result.output
     csv_cells = [c for row in _csv(csv_out)[1:] for c in row]
+    assert "'=HYPERLINK(\"http://x\",\"Quầy\")" in csv_cells and "'+Xã thử" in csv_cells
+    assert "'@SUM(A1)" in csv_cells and "'-1+2" in csv_cells
+    risky = [c for c in csv_cells if c and c[0] in "=+-@\t\r"]
+    # In the CSV every cell is text: only numbers may start with a minus sign.
+    assert all(c.lstrip("-").replace(".", "").isdigit() for c in risky), risky[:5]
     book = openpyxl.load_workbook(xlsx_out)
-    xlsx_cells = [c for row in book.worksheets[0].iter_rows(min_row=2, values_only=True) for c in row
-                  if isinstance(c, str)]
-    for cells in (csv_cells, xlsx_cells):
-        assert "'=HYPERLINK(\"http://x\",\"Quầy\")" in cells and "'+Xã thử" in cells
-        assert "'@SUM(A1)" in cells and "'-1+2" in cells
-        risky = [c for c in cells if c and c[0] in "=+-@\t\r"]
-        # In the CSV every cell is text: only numbers may start with a minus sign.
-        assert all(c.lstrip("-").replace(".", "").isdigit() for c in risky), risky[:5]
+    xlsx_cells = [c for row in book.worksheets[0].iter_rows(min_row=3) for c in row if c.data_type == "s"]
+    values = {c.value for c in xlsx_cells}
+    assert {"=HYPERLINK(\"http://x\",\"Quầy\")", "+Xã thử", "@SUM(A1)", "-1+2"} <= values
+    assert all(c.data_type != "f" for row in book.worksheets[0].iter_rows() for c in row)

@@ -33,7 +33,7 @@ def test_every_kind_of_cell_reads_back(tmp_path):
     assert got[0] == rows[0]
     assert got[1] == [42, "Xã An Lư <&> \"trích dẫn\" 'nháy'", datetime(2026, 3, 7, 14, 5, 9),
                       datetime(2026, 3, 7), True, 0.125, None, 12.5]
-    assert sheet["C2"].number_format == "yyyy-mm-dd hh:mm:ss" and sheet["D2"].number_format == "yyyy-mm-dd"
+    assert sheet["C2"].number_format == "dd/mm/yyyy hh:mm:ss" and sheet["D2"].number_format == "dd/mm/yyyy"
     # NaN, infinity and the empty string are empty cells; spaces and line breaks are kept.
     assert got[2] == [-7, "  khoảng trắng đầu và cuối  ", datetime(1999, 12, 31, 23, 59, 59),
                       datetime(1900, 3, 1), False, None, None, 0]
