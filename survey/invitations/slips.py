@@ -11,8 +11,25 @@ from reportlab.pdfgen import canvas
 from survey import qr
 from survey.invitations.codes import display
 from survey.pdf_fonts import FONT, FONT_BOLD, register_fonts
+from survey.pdf_text import LEADING, scaled
 
 COLS, ROWS = 2, 5
+
+
+PAD = 3 * mm  # inside the cut line
+
+
+def slip_text(slip: dict, base: str) -> list[tuple[str, str, float, int, float]]:
+    """The slip's lines as (text, font, size, most lines, least size), top to bottom."""
+    return [
+        (slip["unit"], FONT_BOLD, 9, 2, 6),
+        ("Mời Ông/Bà đánh giá sự phục vụ đối với thủ tục:", FONT, 8, 2, 6),
+        (slip["service"], FONT_BOLD, 8, 4, 5.5),
+        (f"Quét mã QR, hoặc vào {base}/m và nhập mã:", FONT, 7.5, 3, 5.5),
+        (display(slip["code"]), FONT_BOLD, 15, 1, 11),
+        (f"Dùng một lần, đến hết ngày {slip['expires']:%d/%m/%Y}. "
+         "Phiếu ẩn danh: không hỏi họ tên, không gắn với hồ sơ.", FONT, 6.5, 3, 5),
+    ]
 
 
 def _slip(c: canvas.Canvas, x: float, y: float, w: float, h: float, slip: dict, base: str) -> None:
@@ -20,24 +37,17 @@ def _slip(c: canvas.Canvas, x: float, y: float, w: float, h: float, slip: dict, 
     c.rect(x, y, w, h)
     c.setDash()
     url = f"{base}/m/{slip['code']}"
-    size = h - 12 * mm
-    c.drawImage(ImageReader(io.BytesIO(qr.png(url, box_size=6))), x + 4 * mm, y + 6 * mm, size, size)
-    tx, top = x + size + 7 * mm, y + h - 8 * mm
-    c.setFont(FONT_BOLD, 9)
-    c.drawString(tx, top, slip["unit"][:40])
-    c.setFont(FONT, 8)
-    c.drawString(tx, top - 11, "Mời Ông/Bà đánh giá sự phục vụ")
-    c.drawString(tx, top - 21, "đối với thủ tục:")
-    c.setFont(FONT_BOLD, 8)
-    c.drawString(tx, top - 31, slip["service"][:42])
-    c.setFont(FONT, 7.5)
-    c.drawString(tx, top - 45, "Quét mã QR, hoặc vào địa chỉ")
-    c.drawString(tx, top - 54, f"{base}/m và nhập mã:")
-    c.setFont(FONT_BOLD, 15)
-    c.drawString(tx, top - 73, display(slip["code"]))
-    c.setFont(FONT, 7)
-    c.drawString(tx, y + 8 * mm, f"Dùng một lần, đến hết ngày {slip['expires']:%d/%m/%Y}.")
-    c.drawString(tx, y + 4 * mm, "Phiếu ẩn danh: không hỏi họ tên, không gắn với hồ sơ.")
+    size = min(h - 2 * PAD, 0.4 * w)  # the QR, left; the text takes the rest of the slip
+    c.drawImage(ImageReader(io.BytesIO(qr.png(url, box_size=6))), x + PAD, y + (h - size) / 2, size, size)
+    tx = x + size + 2 * PAD
+    width, top = x + w - PAD - tx, y + h - PAD
+    pieces = scaled(slip_text(slip, base), width, h - 2 * PAD, gap=1.5)
+    for piece in pieces:
+        c.setFont(piece.font, piece.size)
+        for line in piece.lines:
+            top -= piece.size * LEADING
+            c.drawString(tx, top + piece.size * (LEADING - 1), line)
+        top -= 1.5
 
 
 def slips_pdf(slips: list[dict], base_url: str) -> bytes:
