@@ -13,11 +13,11 @@ import qrcode
 from reportlab.lib.colors import HexColor, black, white
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen.canvas import Canvas
 
 from survey.pdf_fonts import FONT, register_fonts
 from survey.pdf_fonts import FONT_BOLD as BOLD
+from survey.pdf_text import LEADING, Fitted, fit, scaled
 
 RED = HexColor("#9b1010")
 INSTRUCTIONS = (
@@ -25,6 +25,7 @@ INSTRUCTIONS = (
     "2. Trả lời phiếu khảo sát (khoảng 3 phút), không cần ghi tên.",
 )
 CARD_COLUMNS, CARD_ROWS = 2, 3
+MIN_QR = 0.55  # of the box's inner width: phones read a code this size from arm's length
 
 
 @dataclass(frozen=True)
@@ -54,35 +55,46 @@ def _qr(c: Canvas, url: str, x: float, y: float, size: float) -> None:
                 c.rect(x + col * cell, y + size - (row + 1) * cell, cell, cell, stroke=0, fill=1)
 
 
-def _centred(c: Canvas, text: str, font: str, size: float, centre: float, top: float, width: float) -> float:
-    """Draw wrapped, centred text from ``top`` down; return the y below it."""
-    c.setFont(font, size)
-    for line in simpleSplit(text, font, size, width):
-        top -= size * 1.25
-        c.drawCentredString(centre, top, line)
+def _centred(c: Canvas, piece: Fitted, centre: float, top: float) -> float:
+    """Draw fitted lines centred from ``top`` down; return the y below them."""
+    c.setFont(piece.font, piece.size)
+    for line in piece.lines:
+        top -= piece.size * LEADING
+        c.drawCentredString(centre, top + piece.size * (LEADING - 1), line)
     return top
 
 
 def _block(c: Canvas, sheet: Sheet, x: float, y: float, w: float, h: float, scale: float) -> None:
-    """Draw one poster or card inside the box (x, y, w, h); ``scale`` 1 is a full A4 poster."""
-    centre, pad = x + w / 2, 8 * mm * scale
+    """Draw one poster or card inside the box (x, y, w, h); ``scale`` 1 is a full A4 poster.
+
+    Every text is fitted to the box (survey/pdf_text.py): long names wrap,
+    shrink and at worst are shortened, and the QR keeps at least ``MIN_QR``
+    of the box's inner width, so a poster stays on its page and a card
+    inside its cut lines.
+    """
+    centre, pad, band = x + w / 2, 8 * mm * scale, 22 * mm * scale
+    inner = w - 2 * pad
     c.setFillColor(RED)
-    c.rect(x, y + h - 22 * mm * scale, w, 22 * mm * scale, stroke=0, fill=1)
+    c.rect(x, y + h - band, w, band, stroke=0, fill=1)
     c.setFillColor(white)
-    _centred(c, sheet.unit_name.upper(), BOLD, 16 * scale, centre, y + h - 6 * mm * scale, w - 2 * pad)
+    [unit] = scaled([(sheet.unit_name.upper(), BOLD, 16 * scale, 2, 7 * scale)], inner, band - 4 * mm * scale)
+    _centred(c, unit, centre, y + h - (band - unit.height) / 2)
     c.setFillColor(black)
-    top = _centred(c, "KHẢO SÁT SỰ HÀI LÒNG", BOLD, 26 * scale, centre, y + h - 28 * mm * scale, w - 2 * pad)
-    top = _centred(c, sheet.counter_name, BOLD, 17 * scale, centre, top - 2 * mm * scale, w - 2 * pad)
+    url = fit(sheet.url, BOLD, 11 * scale, inner, 3, 6 * scale)
+    url_top = y + pad + url.height  # the URL sits at the bottom; the QR fills the space between
+    top = y + h - band - 6 * mm * scale
+    pieces = [("KHẢO SÁT SỰ HÀI LÒNG", BOLD, 26 * scale, 2, 14 * scale),
+              (sheet.counter_name, BOLD, 17 * scale, 3, 9 * scale)]
     if sheet.service_name:
-        top = _centred(c, sheet.service_name, FONT, 13 * scale, centre, top, w - 2 * pad)
-    for line in INSTRUCTIONS:
-        top = _centred(c, line, FONT, 12 * scale, centre, top - 1.5 * mm * scale, w - 2 * pad)
-    url_size = 11 * scale
-    url_top = y + pad + url_size * 2.6  # the URL sits at the bottom; the QR fills the space above
-    qr_size = min(w - 2 * pad, top - url_top - pad / 2)
+        pieces.append((sheet.service_name, FONT, 13 * scale, 4, 7 * scale))
+    pieces += [(line, FONT, 12 * scale, 2, 7 * scale) for line in INSTRUCTIONS]
+    gap = 1.5 * mm * scale
+    for piece in scaled(pieces, inner, top - url_top - MIN_QR * inner - pad, gap):
+        top = _centred(c, piece, centre, top) - gap
+    qr_size = max(0.0, min(inner, top - url_top - pad / 2))
     _qr(c, sheet.url, centre - qr_size / 2, url_top + (top - url_top - qr_size) / 2, qr_size)
     c.setFillColor(RED)
-    _centred(c, sheet.url, BOLD, url_size, centre, url_top, w - 2 * pad)
+    _centred(c, url, centre, url_top)
     c.setFillColor(black)
 
 

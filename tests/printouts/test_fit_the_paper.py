@@ -53,3 +53,37 @@ def test_slip_text_stays_inside_its_slip_and_off_the_qr():
     assert text.count("ABCD-EFGH") == 5 and text.count("JKLM-NPQR") == 5
     assert text.count("Đăng ký khai sinh") >= 5  # a short name is printed whole
     assert text.count("…") >= 5  # the 500-character name was shortened, not drawn over the cut line
+
+
+def test_posters_stay_on_one_page_and_cards_inside_their_cut_lines():
+    sheets = [Sheet(LONG_UNIT, LONG_COUNTER, LONG_URL), Sheet("Xã An Lão", "Quầy 1", "https://sipas.test/s/abc")]
+    width, height = A4
+    pages = _chars(counter_posters(sheets))
+    assert len(pages) == 2  # one A4 page per counter, however long its names
+    margin = 15 * mm
+    for _number, _height, chars, _images in pages:
+        assert chars and all(_inside(ch, (margin, margin, width - margin, height - margin)) for ch in chars)
+    cards = _chars(service_cards([Sheet(LONG_UNIT, LONG_COUNTER, LONG_URL, LONG_SERVICE)]))
+    assert len(cards) == 1
+    gap, m = 6 * mm, 10 * mm
+    w = (width - 2 * m - (CARD_COLUMNS - 1) * gap) / CARD_COLUMNS
+    h = (height - 2 * m - (CARD_ROWS - 1) * gap) / CARD_ROWS
+    boxes = [(m + col * (w + gap), m + row * (h + gap), m + col * (w + gap) + w, m + row * (h + gap) + h)
+             for row in range(CARD_ROWS) for col in range(CARD_COLUMNS)]
+    [(_n, _h, chars, _i)] = cards
+    for char in chars:
+        assert any(_inside(char, box) for box in boxes), char["text"]
+    per_card = len(chars) / len(boxes)
+    assert per_card == int(per_card)  # every card has the same text, none spilt into its neighbour
+
+
+def test_poster_qr_keeps_its_size_beside_long_names():
+    """The QR of a poster with the longest names is still at least MIN_QR of the width (vector squares)."""
+    from survey.posters import MIN_QR
+
+    pdf = counter_posters([Sheet(LONG_UNIT, LONG_COUNTER, LONG_URL)])
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        squares = [r for r in doc.pages[0].rects if r["fill"] and r["non_stroking_color"] in ((0,), [0], (0, 0, 0), 0)]
+        white = max((r for r in doc.pages[0].rects if abs(r["width"] - r["height"]) < 0.01), key=lambda r: r["width"])
+    inner = A4[0] - 2 * 15 * mm - 2 * 8 * mm
+    assert white["width"] >= MIN_QR * inner - 1 and squares
