@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import csv
-import zipfile
 import io
+import zipfile
 from datetime import date
 
 import numpy as np
