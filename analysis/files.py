@@ -93,12 +93,15 @@ def _cell(value: object) -> str:
     return unicodedata.normalize("NFC", str(value))
 
 
+HEADER_SEARCH_ROWS = 10
+
+
 def read_workbook(path: str, scheme: Scheme) -> pd.DataFrame:
     """The sheet of an XLSX workbook that holds the answers, as text cells.
 
-    The first sheet whose header names every criterion of ``scheme`` (the
-    service's export puts the responses first and its data dictionary after),
-    else the first sheet.
+    The first sheet with a header (in its first ``HEADER_SEARCH_ROWS`` rows)
+    that names every criterion of ``scheme``, else the first row of the
+    first sheet.
     """
     import openpyxl  # only XLSX input pays for it
 
@@ -109,17 +112,23 @@ def read_workbook(path: str, scheme: Scheme) -> pd.DataFrame:
     except Exception as err:  # not a workbook: zipfile/openpyxl errors vary
         raise InputError(None, None, f"{path} is not an XLSX workbook ({err})") from None
     try:
-        chosen = None
+        # The service's workbooks put a title row (unit, period) and notes
+        # above the header: the header is the first of the top rows that names
+        # every criterion.
+        chosen, skip = None, 0
         for sheet in book.worksheets:
-            header = next(sheet.iter_rows(max_row=1, values_only=True), ())
-            names = {_cell(v).strip() for v in header}
-            if chosen is None or set(scheme.criteria) <= names:
-                chosen = sheet
-                if set(scheme.criteria) <= names:
+            top = list(sheet.iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True))
+            hit = next((k for k, row in enumerate(top)
+                        if set(scheme.criteria) <= {_cell(v).strip() for v in row}), None)
+            if chosen is None or hit is not None:
+                chosen, skip = sheet, hit or 0
+                if hit is not None:
                     break
         if chosen is None:
             raise InputError(None, None, f"{path} has no sheets")
         rows = chosen.iter_rows(values_only=True)
+        for _ in range(skip):
+            next(rows, None)
         header = [_cell(v).strip() for v in next(rows, ())]
         if not any(header):
             raise InputError(None, None, f"{path} is empty")
