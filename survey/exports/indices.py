@@ -86,7 +86,7 @@ def indices_table(parts: list[tuple[Form, pd.DataFrame]], title: str, levels=Non
         parts = [(form, table[table.level.isin(levels)]) for form, table in parts]
     exported = datetime.now(LOCAL).replace(tzinfo=None, microsecond=0)
     return Table(title, headers(), estimate_rows(parts, exported), decimals=(7, 8, 9, 10),
-                 widths=(10, 12, 30, 14, 10, 50, 9, 9, 9, 9, 9, 10, 12, 14, 9, 12, 14, 19, 19, 19)[:len(headers())])
+                 widths=(10, 12, 30, 14, 10, 50, 9, 9, 9, 9, 9, 10, 12, 14, 9, 12, 14, 19, 16, 14, 40))
 
 
 def shares_table(f: Filters, found: list[Form]) -> Table:
