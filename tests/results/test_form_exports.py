@@ -92,15 +92,15 @@ def test_browser_workbook_holds_every_questionnaire(app, client, demo, three):
     got = client.get("/staff/results/export/indices.xlsx?ky=year&nam=2024")
     assert got.status_code == 200
     book = openpyxl.load_workbook(io.BytesIO(got.data))
-    responses = list(book["Phiếu khảo sát"].values)
+    responses = list(book["Phiếu khảo sát"].values)[1:]  # under the title row
     rcol = {h: i for i, h in enumerate(responses[0])}
     forms = pd.Series([(r[rcol["Mã bảng hỏi"]], r[rcol["Phiên bản bảng hỏi"]]) for r in responses[1:]])
     assert forms.value_counts().to_dict() == {DEFAULT: len(raw), ("sipas-dv", "2025.1"): len(later),
                                               POPULATION: len(population)}
-    summary = list(book["Tổng hợp"].values)
+    summary = list(book["Tổng hợp"].values)[1:]  # under the title row
     scol = {h: i for i, h in enumerate(summary[0])}
     assert {r[scol["Mã bảng hỏi"]] for r in summary[1:]} == {"sipas-dv", "sipas-population"}
-    shares = list(book["Nhận thức và kênh"].values)
+    shares = list(book["Nhận thức và kênh"].values)[1:]  # under the title row
     nt1 = [r for r in shares if r[0] == "NT1" and r[5] == "sipas-population"]
     pop = population[~population.flagged]
     assert [r[3] for r in nt1] == [int((pop.NT1 == v).sum()) for v in (1, 2, 3)]
@@ -118,7 +118,7 @@ def test_plan_on_the_population_form_reports_its_responses(app, client, demo, ra
     make_user(app, "phantich", "analyst", demo.unit_id)  # the plan workbook holds raw responses
     login(client, "phantich")
     book = openpyxl.load_workbook(io.BytesIO(client.get(f"/staff/plans/{plan_id}/indices.xlsx").data))
-    summary = list(book["Tổng hợp"].values)
+    summary = list(book["Tổng hợp"].values)[1:]  # under the title row
     col = {h: i for i, h in enumerate(summary[0])}
     sipas = [r for r in summary if r[col["Phạm vi"]] == "Toàn bộ" and r[col["Mã chỉ số"]] == "SIPAS"]
     kept = population[~population.flagged]
