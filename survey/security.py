@@ -42,6 +42,14 @@ def _headers(response: Response) -> Response:
     return response
 
 
+def _no_store(response: Response) -> Response:
+    # Staff pages, exports and the one-time password page must not stay in a
+    # shared computer's browser cache or a proxy after logout.
+    if request.path.startswith("/staff"):
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def _hsts(response: Response) -> Response:
     response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
     return response
@@ -61,6 +69,7 @@ def init_app(app: Flask) -> None:
     # Flask's own session interface: a cached signer saved ~9 µs a request,
     # 2 % of the form GET (bench/bench_session.py, BENCHMARKS.md), so it went.
     app.after_request(_headers)
+    app.after_request(_no_store)
     if app.config["SIPAS_PRODUCTION"]:
         app.after_request(_hsts)
     app.jinja_env.globals["csp_nonce"] = csp_nonce

@@ -128,3 +128,13 @@ def test_csrf_token_renewed_at_login_and_cookie_holds_no_hash(app, client, staff
     payload = _cookie_payload(client)
     for piece in (user.password_hash[-12:], user.password_hash[-6:], user.password_hash.split("$")[-1][:8]):
         assert piece not in payload
+
+
+def test_staff_pages_exports_and_new_password_page_are_not_stored(app, client, staff):
+    login(client, "admin1")
+    token = csrf_from(client.get("/staff/admin/users"))
+    for answer in (client.get("/staff/"), client.get("/staff/admin/users"),
+                   client.post(f"/staff/admin/users/{staff.users['viewer']}/password", data={"csrf_token": token}),
+                   client.get("/staff/export/indices.csv"), client.get("/staff/login")):
+        assert answer.status_code < 500
+        assert answer.headers.get("Cache-Control") == "no-store", answer.request.path
