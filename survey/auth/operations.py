@@ -44,6 +44,7 @@ def authenticate(s: Session, username: str, password: str, client: str) -> tuple
         throttle.failed(username, client)
         return None, "invalid"
     if not user.active:
+        throttle.failed(username, client)  # counted like a wrong password, answered alike
         return None, "disabled"
     throttle.succeeded(username, client)
     if passwords.needs_rehash(user.password_hash):

@@ -1,73 +1,84 @@
-"""Login throttling: lock a username from one client after repeated failures.
+"""Login throttling in the store every worker and host shares.
 
-Kept in process memory with expiry (or in Redis when REDIS_URL is set, so
-every worker shares it). Keys are hashed: no client address is stored in clear.
+Failures are kept in Redis when REDIS_URL is set, in the database otherwise
+(never in one worker's memory, where a second worker would not see them).
+Two locks: a username after MAX_FAILURES from any address (password
+guessing from many machines), and an address after MAX_ADDRESS_FAILURES over
+any usernames (one machine spraying accounts). Keys are hashes keyed with
+the secret key (and the day, for addresses), never the address itself.
 """
 from __future__ import annotations
 
 import hashlib
-import threading
-import time
+import logging
+from datetime import timedelta
 
 from flask import current_app
+from sqlalchemy import delete, func, select
 
-MAX_FAILURES = 5
+from survey import db
+from survey.models import LoginFailure
+from survey.models.types import utcnow
+
+log = logging.getLogger(__name__)
+
+MAX_FAILURES = 5  # per username, whatever the address
+MAX_ADDRESS_FAILURES = 20  # per address, whatever the usernames
 WINDOW_SECONDS = 15 * 60
 
 
-def _key(username: str, client: str) -> str:
-    raw = f"{username.strip().lower()}\x00{client}".encode()
-    return "sipas:login:" + hashlib.sha256(raw).hexdigest()[:32]
+def _key(kind: str, value: str) -> str:
+    secret = current_app.config["SECRET_KEY"]
+    return hashlib.sha256(f"{secret}\x00{kind}\x00{value}".encode()).hexdigest()[:64]
 
 
-class MemoryStore:
-    """Failure timestamps per key, forgotten after the window."""
+def _keys(username: str, client: str) -> tuple[str, str]:
+    # The address is hashed with the secret key and the day, the same in every
+    # worker (the rate limiter's salt is per worker without Redis); rows live
+    # for the window only, so no address is kept, in clear or for long.
+    day = utcnow().date().isoformat()
+    return _key("user", username.strip().lower()), _key(f"addr:{day}", client)
 
-    def __init__(self) -> None:
-        self._failures: dict[str, list[float]] = {}
-        self._lock = threading.Lock()
 
-    def _recent(self, key: str, now: float) -> list[float]:
-        recent = [t for t in self._failures.get(key, []) if now - t < WINDOW_SECONDS]
-        if recent:
-            self._failures[key] = recent
-        else:
-            self._failures.pop(key, None)
-        return recent
+class DatabaseStore:
+    """Failure rows in login_failure; the caller's request commits them."""
 
     def count(self, key: str) -> int:
-        with self._lock:
-            return len(self._recent(key, time.monotonic()))
+        since = utcnow() - timedelta(seconds=WINDOW_SECONDS)
+        return db.session().scalar(select(func.count()).select_from(LoginFailure).where(
+            LoginFailure.key == key, LoginFailure.at > since)) or 0
 
     def add(self, key: str) -> None:
-        with self._lock:
-            now = time.monotonic()
-            self._failures[key] = [*self._recent(key, now), now]
+        s = db.session()
+        s.add(LoginFailure(key=key))
+        # Old rows go with the next failure: the table holds one window at most.
+        s.execute(delete(LoginFailure).where(LoginFailure.at < utcnow() - timedelta(seconds=WINDOW_SECONDS)))
+        s.flush()
 
     def clear(self, key: str) -> None:
-        with self._lock:
-            self._failures.pop(key, None)
+        db.session().execute(delete(LoginFailure).where(LoginFailure.key == key))
 
 
 class RedisStore:
-    """The same counts in Redis, shared by every worker; the window restarts at each failure."""
+    """The same counts in Redis; the window restarts at each failure."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, prefix: str) -> None:
         import redis
 
         self._redis = redis.Redis.from_url(url, socket_timeout=1)
+        self._prefix = f"{prefix}:login:"
 
     def count(self, key: str) -> int:
-        return int(self._redis.get(key) or 0)
+        return int(self._redis.get(self._prefix + key) or 0)
 
     def add(self, key: str) -> None:
         pipe = self._redis.pipeline()
-        pipe.incr(key)
-        pipe.expire(key, WINDOW_SECONDS)
+        pipe.incr(self._prefix + key)
+        pipe.expire(self._prefix + key, WINDOW_SECONDS)
         pipe.execute()
 
     def clear(self, key: str) -> None:
-        self._redis.delete(key)
+        self._redis.delete(self._prefix + key)
 
 
 def _store():
@@ -75,22 +86,26 @@ def _store():
 
 
 def init_app(app) -> None:
-    """Pick the store: Redis when configured (and not testing), memory otherwise."""
+    """Pick the shared store: Redis when configured, the database otherwise."""
     url = app.config.get("REDIS_URL")
-    use_redis = url and not app.config.get("TESTING")
-    app.extensions["sipas.login_throttle"] = RedisStore(url) if use_redis else MemoryStore()
+    prefix = app.config.get("SIPAS_RATELIMIT_PREFIX", "sipas")
+    app.extensions["sipas.login_throttle"] = RedisStore(url, prefix) if url else DatabaseStore()
 
 
 def locked(username: str, client: str) -> bool:
-    """Return whether this username is locked for this client."""
-    return _store().count(_key(username, client)) >= MAX_FAILURES
+    """Return whether this username, or this address, is locked."""
+    user_key, addr_key = _keys(username, client)
+    store = _store()
+    return store.count(user_key) >= MAX_FAILURES or store.count(addr_key) >= MAX_ADDRESS_FAILURES
 
 
 def failed(username: str, client: str) -> None:
-    """Count a failed login."""
-    _store().add(_key(username, client))
+    """Count a failed login against the username and the address."""
+    store = _store()
+    for key in _keys(username, client):
+        store.add(key)
 
 
 def succeeded(username: str, client: str) -> None:
-    """Forget the failures after a good login."""
-    _store().clear(_key(username, client))
+    """Forget the username's failures after a good login (the address keeps its count)."""
+    _store().clear(_keys(username, client)[0])

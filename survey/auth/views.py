@@ -16,7 +16,8 @@ from survey.auth.queries import user_by_username
 
 LOGIN_ERRORS = {
     "invalid": _l("Tên đăng nhập hoặc mật khẩu không đúng."),
-    "disabled": _l("Tài khoản đã bị khóa. Vui lòng liên hệ quản trị viên."),
+    # The same words as a wrong password: the page must not tell which accounts exist or are disabled.
+    "disabled": _l("Tên đăng nhập hoặc mật khẩu không đúng."),
     "locked": _l("Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau 15 phút."),
 }
 PASSWORD_ERRORS = {

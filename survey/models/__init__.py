@@ -1,5 +1,5 @@
 """Database models, one module per concern; import them all so metadata is complete."""
-from survey.models.accounts import AuditEvent, User
+from survey.models.accounts import AuditEvent, LoginFailure, User
 from survey.models.catalogue import Field, Service, ServicePoint, Unit, service_point_service
 from survey.models.plans import Dossier, Invitation, PaperEntry, PaperForm, Plan, PlanService, SampledDossier
 from survey.models.responses import Answer, Comment, Questionnaire, Response
@@ -8,6 +8,7 @@ from survey.models.rollup import StatCell, StatDay
 __all__ = [
     "Answer",
     "AuditEvent",
+    "LoginFailure",
     "Comment",
     "Dossier",
     "Field",

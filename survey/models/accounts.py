@@ -57,3 +57,13 @@ class AuditEvent(Base):
     action: Mapped[str] = mapped_column(String(40))
     target: Mapped[str | None] = mapped_column(String(200))
     detail: Mapped[str | None] = mapped_column(Text)
+
+
+class LoginFailure(Base):
+    """A failed staff login, kept for the throttle window (no address, only a keyed hash)."""
+
+    __tablename__ = "login_failure"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -135,6 +135,6 @@ def test_staff_pages_exports_and_new_password_page_are_not_stored(app, client, s
     token = csrf_from(client.get("/staff/admin/users"))
     for answer in (client.get("/staff/"), client.get("/staff/admin/users"),
                    client.post(f"/staff/admin/users/{staff.users['viewer']}/password", data={"csrf_token": token}),
-                   client.get("/staff/export/indices.csv"), client.get("/staff/login")):
+                   client.get("/staff/results/export/indices.csv"), client.get("/staff/login")):
         assert answer.status_code < 500
         assert answer.headers.get("Cache-Control") == "no-store", answer.request.path
