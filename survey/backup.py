@@ -76,14 +76,23 @@ def backup(url: str, out: Path) -> None:
     """Write a consistent copy of the database at ``url`` to ``out``."""
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    if url.startswith("sqlite"):
-        if out.exists():
-            out.unlink()  # the backup API would merge into an existing database
-        _sqlite_copy(_sqlite_path(url), out)
-    elif url.startswith("postgresql"):
-        _run("pg_dump", ["--format=custom", "--no-owner", "--no-privileges", f"--file={out}"], url)
-    else:
-        raise BackupError(f"unsupported database: {make_url(url).drivername}")
+    # A backup holds every comment and account hash: readable by its owner only,
+    # from its first byte (umask for what we and pg_dump create, chmod for a file kept).
+    previous = os.umask(0o077)
+    try:
+        if url.startswith("sqlite"):
+            if out.exists():
+                out.unlink()  # the backup API would merge into an existing database
+            _sqlite_copy(_sqlite_path(url), out)
+        elif url.startswith("postgresql"):
+            if out.exists():
+                os.chmod(out, 0o600)
+            _run("pg_dump", ["--format=custom", "--no-owner", "--no-privileges", f"--file={out}"], url)
+        else:
+            raise BackupError(f"unsupported database: {make_url(url).drivername}")
+    finally:
+        os.umask(previous)
+    os.chmod(out, 0o600)
 
 
 def restore(url: str, backup_file: Path) -> None:

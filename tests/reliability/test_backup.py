@@ -49,6 +49,7 @@ def test_backup_and_restore_round_trip_every_response(kind, tmp_path, make_app):
         done = runner.invoke(args=["backup", "--out", str(out)])
         assert done.exit_code == 0, done.output
         assert out.stat().st_size > 0
+        assert out.stat().st_mode & 0o777 == 0o600  # every comment and password hash: owner only
 
         with app.app_context():  # damage: lose some, add one that was not in the backup
             s = db.session()

@@ -69,3 +69,9 @@ def test_cli_uses_the_setting_by_default_and_months_when_given(app, client, demo
     assert "Removed 1 comment(s) older than 6" in done.output
     assert _state(app)[0] == ["Ý kiến số 2", "Ý kiến số 3"]
     assert runner.invoke(args=["retention", "apply", "--months", "-1"]).exit_code != 0
+    # --months 0 deletes every comment: refused without --yes, done with it.
+    refused = runner.invoke(args=["retention", "apply", "--months", "0"])
+    assert refused.exit_code != 0 and "--yes" in refused.output
+    assert len(_state(app)[0]) == 2
+    done = runner.invoke(args=["retention", "apply", "--months", "0", "--yes"])
+    assert done.exit_code == 0 and _state(app)[0] == []
