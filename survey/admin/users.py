@@ -16,9 +16,11 @@ from survey.auth.queries import users
 from survey.models import User
 
 ERRORS = {
-    "username": _l("Tên đăng nhập gồm 1–80 ký tự, không có khoảng trắng."),
+    "username": _l("Không dùng được tên đăng nhập này; hãy chọn tên khác (1–80 ký tự, không có khoảng trắng)."),
     "role": _l("Vai trò không hợp lệ."),
-    "exists": _l("Tên đăng nhập này đã có."),
+    # Names are unique across every unit: saying "taken" would tell a commune
+    # administrator which accounts exist elsewhere, so it reads like a bad name.
+    "exists": _l("Không dùng được tên đăng nhập này; hãy chọn tên khác (1–80 ký tự, không có khoảng trắng)."),
     "weak": _l("Mật khẩu phải có ít nhất 10 ký tự và không chứa tên đăng nhập."),
 }
 

@@ -15,15 +15,23 @@ def find(s: Session, code: str | None) -> Invitation | None:
 
 
 def refusal(s: Session, invitation: Invitation | None) -> str | None:
-    """Return why the code cannot be used (Vietnamese), or None when it can."""
-    if invitation is None:
-        return _("Không tìm thấy mã khảo sát này. Vui lòng kiểm tra lại các ký tự trên phiếu mời.")
-    if invitation.used:
-        return _("Mã khảo sát này đã được sử dụng. Mỗi mã chỉ dùng được một lần.")
+    """Return why the code cannot be used (Vietnamese), or None when it can.
+
+    One answer for an unknown, a used and an expired code: telling them apart
+    would let anyone probe which codes were issued or already answered.
+    """
+    if invitation is None or invitation.used:
+        return refused_message()
     plan = s.get(Plan, invitation.plan_id)
     if invitation.expires_on < today() or not is_open(plan):
-        return _("Mã khảo sát này đã hết hạn: đợt khảo sát đã kết thúc.")
+        return refused_message()
     return None
+
+
+def refused_message() -> str:
+    """The one refusal text for any code that cannot be used."""
+    return _("Mã khảo sát này không dùng được: mã không đúng, đã được sử dụng hoặc đợt khảo sát đã kết thúc. "
+             "Vui lòng kiểm tra lại các ký tự trên phiếu mời.")
 
 
 def counts(s: Session, plan_id: int) -> dict[int, tuple[int, int]]:

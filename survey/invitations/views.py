@@ -12,7 +12,7 @@ from survey.citizen.operations import already_stored
 from survey.invitations import bp
 from survey.invitations.codes import normalise
 from survey.invitations.operations import claim
-from survey.invitations.queries import find, refusal
+from survey.invitations.queries import find, refusal, refused_message
 from survey.models import Plan
 from survey.security import csrf
 
@@ -67,6 +67,6 @@ def form(code: str):
         return flow.submit(
             point, service, "invitation",
             confirm=lambda sess, _service, key: target if claim(sess, clean, key) else None,
-            refused=lambda sub: _refused(_("Mã khảo sát này đã được sử dụng. Mỗi mã chỉ dùng được một lần.")),
+            refused=lambda sub: _refused(refused_message()),
         )
     return flow.show(point, service)

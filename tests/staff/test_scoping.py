@@ -65,3 +65,21 @@ def test_city_admin_sees_every_commune(client, staff):
     assert client.get(f"/staff/admin/counters/{staff.other_point_id}").status_code == 200
     listing = client.get("/staff/admin/counters").get_data(as_text=True)
     assert "Quầy xã khác" in listing and "Quầy 1" in listing
+
+
+def test_creating_a_name_taken_in_another_unit_reveals_nothing(app, client, staff):
+    make_user(app, "otherviewer", "viewer", staff.other_unit_id)
+    login(client, "admin1")
+
+    def refusal(username: str) -> str:
+        token = csrf_from(client.get("/staff/admin/users"))
+        answer = client.post("/staff/admin/users", data={
+            "csrf_token": token, "username": username, "role": "viewer", "unit_id": staff.demo.unit_id},
+            follow_redirects=True)
+        html = answer.get_data(as_text=True)
+        start = html.index('class="flash')
+        return html[start:html.index("</", start)]
+
+    taken, invalid = refusal("otherviewer"), refusal("two words")
+    assert taken == invalid  # a name used in another commune reads like a bad name
+    assert "đã có" not in taken
