@@ -40,7 +40,7 @@ def authenticate(s: Session, username: str, password: str, client: str) -> tuple
     if throttle.locked(username, client):
         return None, "locked"
     user = user_by_username(s, username)
-    if not passwords.verify_password(user.password_hash if user else None, password):
+    if not passwords.verify_password(user.password_hash if user else None, password) or user is None:
         throttle.failed(username, client)
         return None, "invalid"
     if not user.active:
