@@ -18,6 +18,8 @@ LONG_SERVICE = LONG_SERVICE[:500]
 LONG_UNIT = ("Xã Nguyễn Bỉnh Khiêm thuộc thành phố Hải Phòng sau khi sắp xếp đơn vị hành chính cấp xã " * 3)[:200]
 LONG_COUNTER = ("Quầy 12 – Hộ tịch, Chứng thực, Bảo trợ xã hội, Giảm nghèo, Hộ kinh doanh, Hòa giải cơ sở " * 3)[:200]
 LONG_URL = "https://dichvucong-khaosat-hailong.nguyenbinhkhiem.haiphong.gov.vn/khao-sat-su-hai-long-nguoi-dan"
+LONG_ROWS = [{"code": "ABCDEFGH", "unit": LONG_UNIT, "service": LONG_SERVICE, "expires": date(2026, 12, 31)},
+             {"code": "JKLMNPQR", "unit": "Xã An Lão", "service": "Đăng ký khai sinh", "expires": date(2026, 12, 31)}]
 
 
 def _chars(pdf: bytes):
@@ -31,17 +33,16 @@ def _inside(char, box, tolerance=0.5) -> bool:
             and char["top"] >= y0 - tolerance and char["bottom"] <= y1 + tolerance)
 
 
-def test_slip_text_stays_inside_its_slip_and_off_the_qr():
-    rows = [{"code": "ABCDEFGH", "unit": LONG_UNIT, "service": LONG_SERVICE, "expires": date(2026, 12, 31)},
-            {"code": "JKLMNPQR", "unit": "Xã An Lão", "service": "Đăng ký khai sinh", "expires": date(2026, 12, 31)}]
-    pdf = slips.slips_pdf(rows * 5, LONG_URL)
+def assert_slip_text_inside(pdf: bytes, slips_on_page: int) -> list[dict]:
+    """Every glyph of a one-page slips PDF lies inside its slip's box (2 pt in from the cut lines) and off
+    the QR codes; return the glyphs. Shared with tests/printouts/test_rendered.py."""
     page_w, page_h = A4
     margin = 10 * mm
     w, h = (page_w - 2 * margin) / slips.COLS, (page_h - 2 * margin) / slips.ROWS
     boxes = [(margin + col * w, margin + row * h, margin + (col + 1) * w, margin + (row + 1) * h)
              for row in range(slips.ROWS) for col in range(slips.COLS)]  # top-down, as pdfplumber measures
-    [(number, _height, chars, images)] = _chars(pdf)
-    assert chars and len(images) == 10
+    [(_number, _height, chars, images)] = _chars(pdf)
+    assert chars and len(images) == slips_on_page
     for char in chars:
         box = next((b for b in boxes if b[0] <= (char["x0"] + char["x1"]) / 2 <= b[2]
                     and b[1] <= (char["top"] + char["bottom"]) / 2 <= b[3]), None)
@@ -49,6 +50,11 @@ def test_slip_text_stays_inside_its_slip_and_off_the_qr():
         for image in images:  # no text over the QR code
             assert not (char["x1"] > image["x0"] and char["x0"] < image["x1"]
                         and char["bottom"] > image["top"] and char["top"] < image["bottom"]), char["text"]
+    return chars
+
+
+def test_slip_text_stays_inside_its_slip_and_off_the_qr():
+    chars = assert_slip_text_inside(slips.slips_pdf(LONG_ROWS * 5, LONG_URL), 10)
     text = "".join(c["text"] for c in chars)  # drawn slip by slip, line by line
     assert text.count("ABCD-EFGH") == 5 and text.count("JKLM-NPQR") == 5
     assert text.count("Đăng ký khai sinh") >= 5  # a short name is printed whole
