@@ -1,4 +1,8 @@
-"""Fields and procedures (the national catalogue) edited in the browser."""
+"""Fields and procedures (the national catalogue) edited in the browser.
+
+Shared rows are edited only by a top-level admin; a commune admin adds its
+own local rows (see survey.catalogue.ownership).
+"""
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
@@ -9,11 +13,24 @@ from sqlalchemy.exc import IntegrityError
 from survey import audit, db
 from survey.admin import bp
 from survey.admin.forms import text
-from survey.auth.access import roles_required
+from survey.auth.access import current_user, roles_required, visible_unit_ids
 from survey.auth.nav import nav_item
 from survey.catalogue import operations as ops
 from survey.catalogue import queries
+from survey.catalogue.ownership import may_edit, owner_for_new
+from survey.forms_text import form_text, refuse
 from survey.models import Field, Service
+
+
+def _scope() -> set[int]:
+    """Units whose rows this admin sees: its own, those below and those above (their shared rows)."""
+    return visible_unit_ids(current_user) | queries.lineage_ids(current_user.unit)
+
+
+def _require_editable(row_unit_id: int | None, what: str) -> None:
+    if not may_edit(row_unit_id, current_user.unit, visible_unit_ids(current_user)):
+        refuse(_("%(what)s này dùng chung cho nhiều đơn vị; chỉ quản trị viên của đơn vị sở hữu "
+                 "(thành phố/tỉnh) được sửa. Hãy thêm thủ tục riêng của đơn vị với mã khác.", what=what), 403)
 
 
 @bp.get("/catalogue")
@@ -22,7 +39,9 @@ from survey.models import Field, Service
 def catalogue():
     """List fields and procedures with forms to add or edit them."""
     s = db.session()
-    return render_template("admin/catalogue.html", fields=queries.fields(s), services=queries.services(s))
+    scope = _scope()
+    return render_template("admin/catalogue.html", fields=queries.offered_fields(s, scope),
+                           services=queries.offered_services(s, scope))
 
 
 @bp.post("/fields")
@@ -30,11 +49,16 @@ def catalogue():
 @db.commits
 def field_save():
     """Create a field or rename it (keyed by its code)."""
-    code, name = text("code", 40), text("name", 200)
+    code = form_text("code", Field.code, _("Mã lĩnh vực"))
+    name = form_text("name", Field.name, _("Tên lĩnh vực"))
     if not code or not name:
         flash(_("Cần nhập cả mã và tên lĩnh vực."), "error")
         return redirect(url_for("admin.catalogue"))
-    field = ops.upsert_field(db.session(), code, name)
+    s = db.session()
+    existing = queries.field_by_code(s, code)
+    if existing is not None:
+        _require_editable(existing.unit_id, _("Lĩnh vực"))
+    field = ops.upsert_field(s, code, name, owner_for_new(current_user.unit))
     audit.record("field_save", f"field:{field.code}", name)
     flash(_("Đã lưu lĩnh vực %(name)s.", name=name), "ok")
     return redirect(url_for("admin.catalogue"))
@@ -46,14 +70,20 @@ def field_save():
 def service_save():
     """Create a procedure or update it (keyed by its national code)."""
     s = db.session()
-    code, name = text("code", 20), text("name", 500)
+    code = form_text("code", Service.code, _("Mã thủ tục"))
+    name = form_text("name", Service.name, _("Tên thủ tục"))
     field_id = text("field_id", 12)
     field = s.get(Field, int(field_id)) if field_id.isdigit() else None
+    if field is not None and field.unit_id is not None and field.unit_id not in _scope():
+        field = None
     if not code or not name or field is None:
         flash(_("Cần nhập mã thủ tục, tên thủ tục và chọn lĩnh vực."), "error")
         return redirect(url_for("admin.catalogue"))
+    existing = queries.service_by_code(s, code)
+    if existing is not None:
+        _require_editable(existing.unit_id, _("Thủ tục"))
     try:
-        service = ops.upsert_service(s, code, name, field)
+        service = ops.upsert_service(s, code, name, field, owner_id=owner_for_new(current_user.unit))
     except IntegrityError:
         s.rollback()
         flash(_("Không lưu được thủ tục %(code)s.", code=code), "error")
@@ -69,8 +99,9 @@ def service_save():
 def service_active(service_id: int):
     """Withdraw a procedure from the forms, or bring it back."""
     service = db.session().get(Service, service_id)
-    if service is None:
+    if service is None or (service.unit_id is not None and service.unit_id not in _scope()):
         abort(404)
+    _require_editable(service.unit_id, _("Thủ tục"))
     ops.set_service_active(service, not service.active)
     audit.record("service_enable" if service.active else "service_disable", f"service:{service.code}")
     return redirect(url_for("admin.catalogue"))

@@ -8,11 +8,12 @@ from sqlalchemy import select
 
 from survey import audit, db
 from survey.admin import bp
-from survey.admin.forms import int_list, text, visible_unit_from_form
+from survey.admin.forms import int_list, visible_unit_from_form
 from survey.auth.access import current_user, require_visible_unit, roles_required, visible_unit_ids, visible_units
 from survey.auth.nav import nav_item
 from survey.catalogue import operations as ops
 from survey.catalogue import queries
+from survey.forms_text import form_text
 from survey.links import base_url, loopback_base_url, survey_url
 from survey.models import Service, ServicePoint
 
@@ -50,7 +51,8 @@ def counter_edit(point_id: int):
 def _form(point: ServicePoint | None):
     s = db.session()
     return render_template(
-        "admin/counter.html", point=point, units=visible_units(current_user), services=queries.services(s),
+        "admin/counter.html", point=point, units=visible_units(current_user), services=queries.offered_services(
+            s, visible_unit_ids(current_user) | queries.lineage_ids(current_user.unit)),
         qr_url=survey_url(point) if point and point.token else None,
         kiosk_url=kiosk_url(point) if point and point.kiosk_token else None,
         loopback=loopback_base_url(), base_url=base_url(),
@@ -64,12 +66,16 @@ def _form(point: ServicePoint | None):
 def counter_save(point_id: int | None = None):
     """Create or update a counter."""
     point = visible_point(point_id) if point_id is not None else None
-    unit, name = visible_unit_from_form(), text("name", 200)
+    unit = visible_unit_from_form()
+    name = form_text("name", ServicePoint.name, _("Tên quầy"))
     if not name:
         flash(_("Cần nhập tên quầy."), "error")
         return redirect(request_url(point))
     s = db.session()
-    chosen = list(s.scalars(select(Service).where(Service.id.in_(int_list("service_ids")))))
+    # Only shared procedures and the counter's own unit's (or its city's): never another commune's.
+    offered = queries.lineage_ids(unit)
+    chosen = [v for v in s.scalars(select(Service).where(Service.id.in_(int_list("service_ids"))))
+              if v.unit_id is None or v.unit_id in offered]
     point = ops.save_service_point(s, point, unit, name, chosen)
     audit.record("counter_save", f"service_point:{point.id}",
                  f"{name}; services={','.join(v.code for v in chosen)}")

@@ -5,12 +5,17 @@ from flask import abort, request
 
 from survey import db
 from survey.auth.access import current_user, require_visible_unit
+from survey.forms_text import clean
 from survey.models import Unit
 
 
 def text(name: str, limit: int = 500) -> str:
-    """Return a trimmed form field, cut to ``limit`` characters."""
-    return (request.form.get(name) or "").strip()[:limit]
+    """Return a trimmed choice or id field without control characters, cut to ``limit`` characters.
+
+    Free text an officer types goes through survey.forms_text.form_text instead,
+    which refuses an over-long value with a message rather than cutting it.
+    """
+    return clean(request.form.get(name) or "").strip()[:limit]
 
 
 def int_list(name: str) -> list[int]:

@@ -6,8 +6,9 @@ from flask_babel import gettext as _
 
 from survey import audit, db
 from survey.admin import bp, uploads
-from survey.auth.access import roles_required
+from survey.auth.access import current_user, roles_required, visible_unit_ids
 from survey.catalogue import importer
+from survey.catalogue.ownership import may_edit, owner_for_new
 
 ALLOWED = (".csv", ".xlsx")
 
@@ -61,7 +62,9 @@ def import_apply():
     mapping = importer.guess_mapping(headers, _mapping_from_form())
     s = db.session()
     try:
-        report = importer.import_rows(s, rows, mapping)
+        report = importer.import_rows(
+            s, rows, mapping, owner_for_new(current_user.unit),
+            lambda owner: may_edit(owner, current_user.unit, visible_unit_ids(current_user)))
     except ValueError as exc:
         s.rollback()
         flash(str(exc), "error")

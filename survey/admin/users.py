@@ -13,6 +13,7 @@ from survey.auth.access import current_user, require_visible_unit, roles_require
 from survey.auth.nav import nav_item
 from survey.auth.operations import AccountError, create_user, set_active, set_password, update_user
 from survey.auth.queries import users
+from survey.forms_text import form_text
 from survey.models import User
 
 ERRORS = {
@@ -53,7 +54,7 @@ def users_create():
     unit = visible_unit_from_form()
     password = passwords.generate_password()
     try:
-        user = create_user(db.session(), text("username", 80), text("role", 12), unit, password)
+        user = create_user(db.session(), form_text("username", User.username, _("Tên đăng nhập")), text("role", 12), unit, password)
     except AccountError as exc:
         db.session().rollback()
         flash(ERRORS[exc.code], "error")

@@ -8,6 +8,7 @@ are reported by their line in the file and skipped; good rows still import.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 
@@ -15,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from survey.catalogue import operations as ops
+from survey.forms_text import clean
 from survey.frame.columns import plain
 from survey.models import Field, Service
 from survey.uploads import UploadError as FrameFileError
@@ -83,36 +85,59 @@ def _check(values: dict[str, str], seen: dict[str, int]) -> str | None:
     return None
 
 
-def _field(s: Session, cache: dict[str, Field], name: str, code: str) -> Field:
+Editable = Callable[[int | None], bool]
+
+
+def _everyone(_owner: int | None) -> bool:
+    return True
+
+
+def _field(s: Session, cache: dict[str, Field], name: str, code: str,
+           owner_id: int | None, editable: Editable) -> Field:
     key = plain(name)
     if key not in cache:
         existing = s.scalar(select(Field).where(Field.code == code)) if code else None
         if existing is None:  # match by name, so a file without field codes reuses ours
             existing = next((f for f in s.scalars(select(Field)) if plain(f.name) == key), None)
-        cache[key] = ops.upsert_field(s, existing.code if existing else (code or _field_code(name)), name)
+        if existing is not None and not editable(existing.unit_id):
+            cache[key] = existing  # a shared field is used as it is, never renamed by a commune
+        else:
+            cache[key] = ops.upsert_field(s, existing.code if existing else (code or _field_code(name)), name,
+                                          owner_id)
     return cache[key]
 
 
-def import_rows(s: Session, rows: list[list[str]], mapping: dict[str, int]) -> ImportReport:
-    """Upsert every valid row; the caller commits. Line numbers count the header as 1."""
+SHARED_ROW = "Thủ tục dùng chung: chỉ quản trị viên của đơn vị sở hữu (thành phố/tỉnh) được sửa; dòng này bị bỏ qua."
+
+
+def import_rows(s: Session, rows: list[list[str]], mapping: dict[str, int],
+                owner_id: int | None = None, editable: Editable = _everyone) -> ImportReport:
+    """Upsert every valid row; the caller commits. Line numbers count the header as 1.
+
+    New rows are owned by ``owner_id`` (None = shared); an existing row that
+    ``editable(row owner)`` refuses is reported, not changed.
+    """
     missing = [LABELS[r] for r in REQUIRED if r not in mapping]
     if missing:
         raise ValueError("Chưa chọn cột: " + ", ".join(missing))
     report, fields = ImportReport(), {}
     seen: dict[str, int] = {}
     for line, row in enumerate(rows, start=2):
-        values = {r: (row[i].strip() if i < len(row) else "") for r, i in mapping.items()}
+        values = {r: (clean(row[i]).strip() if i < len(row) else "") for r, i in mapping.items()}
         values.setdefault("field_code", "")
         problem = _check(values, seen)
         if problem:
             report.errors.append((line, problem))
             continue
         seen[values["code"]] = line
-        field = _field(s, fields, values["field"], values["field_code"][:40])
         before = s.scalar(select(Service).where(Service.code == values["code"]))
+        if before is not None and not editable(before.unit_id):
+            report.errors.append((line, SHARED_ROW))
+            continue
+        field = _field(s, fields, values["field"], values["field_code"][:40], owner_id, editable)
         state = (before.name, before.field_id, before.name_en) if before else None
         # Without an English column the English names already stored stay.
-        service = ops.upsert_service(s, values["code"], values["name"], field, values.get("name_en"))
+        service = ops.upsert_service(s, values["code"], values["name"], field, values.get("name_en"), owner_id)
         if state is None:
             report.created += 1
         elif state == (service.name, service.field_id, service.name_en):

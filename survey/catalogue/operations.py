@@ -21,11 +21,11 @@ def upsert_unit(s: Session, code: str, name: str, kind: str, parent: Unit | None
     return unit
 
 
-def upsert_field(s: Session, code: str, name: str) -> Field:
-    """Create the field or update its name."""
+def upsert_field(s: Session, code: str, name: str, owner_id: int | None = None) -> Field:
+    """Create the field (owned by ``owner_id``, None = shared) or update its name."""
     field = s.scalar(select(Field).where(Field.code == code))
     if field is None:
-        field = Field(code=code, name=name)
+        field = Field(code=code, name=name, unit_id=owner_id)
         s.add(field)
     else:
         field.name = name
@@ -33,14 +33,16 @@ def upsert_field(s: Session, code: str, name: str) -> Field:
     return field
 
 
-def upsert_service(s: Session, code: str, name: str, field: Field, name_en: str | None = None) -> Service:
+def upsert_service(s: Session, code: str, name: str, field: Field, name_en: str | None = None,
+                   owner_id: int | None = None) -> Service:
     """Create the procedure or update it; the national code is the key.
 
+    A new procedure is owned by ``owner_id`` (None = shared); the caller checks who may edit.
     `name_en` None leaves an existing English name as it is (a catalogue file without that column).
     """
     service = s.scalar(select(Service).where(Service.code == code))
     if service is None:
-        service = Service(code=code, name=name, field=field, name_en=name_en or "")
+        service = Service(code=code, name=name, field=field, name_en=name_en or "", unit_id=owner_id)
         s.add(service)
     else:
         service.name, service.field = name, field

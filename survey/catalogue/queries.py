@@ -81,3 +81,41 @@ def points_of_units(s: Session, unit_ids: set[int]) -> list[ServicePoint]:
         .options(selectinload(ServicePoint.services))
     )
     return list(s.scalars(query))
+
+
+def lineage_ids(unit: Unit) -> set[int]:
+    """Return the unit's id and those of the units above it (its city or province)."""
+    ids: set[int] = set()
+    current: Unit | None = unit
+    while current is not None and current.id not in ids:
+        ids.add(current.id)
+        current = current.parent
+    return ids
+
+
+def offered_services(s: Session, unit_ids: set[int], active_only: bool = False) -> list[Service]:
+    """List the procedures counters of these units may offer: shared ones and those the units own."""
+    query = (
+        select(Service).join(Field, Field.id == Service.field_id)
+        .where(Service.unit_id.is_(None) | Service.unit_id.in_(unit_ids))
+        .order_by(Field.name, Service.code)
+    )
+    if active_only:
+        query = query.where(Service.active.is_(True))
+    return list(s.scalars(query))
+
+
+def offered_fields(s: Session, unit_ids: set[int]) -> list[Field]:
+    """List the fields shared with these units or owned by them, by name."""
+    query = select(Field).where(Field.unit_id.is_(None) | Field.unit_id.in_(unit_ids)).order_by(Field.name)
+    return list(s.scalars(query))
+
+
+def field_by_code(s: Session, code: str) -> Field | None:
+    """Return the field with this code, or None."""
+    return s.scalar(select(Field).where(Field.code == code))
+
+
+def service_by_code(s: Session, code: str) -> Service | None:
+    """Return the procedure with this national or local code, or None."""
+    return s.scalar(select(Service).where(Service.code == code))

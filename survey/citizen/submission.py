@@ -8,13 +8,12 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
+from survey.forms_text import clean
 from survey.questionnaire.definition import QuestionnaireDefinition
 
 KEY_RE = re.compile(r"^[0-9a-f]{32}$")
 # Fields the form itself carries besides the questionnaire items.
 FORM_FIELDS = {"csrf_token", "submission_key", "service", "comment", "website", "lang"}
-# C0/C1 control characters (NUL breaks PostgreSQL text) except tab and newline.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 @dataclass
@@ -35,7 +34,7 @@ class Submission:
 
 def clean_text(raw: str) -> str:
     """Normalise to NFC and drop control characters, keeping line breaks."""
-    return _CONTROL.sub("", unicodedata.normalize("NFC", raw)).strip()
+    return clean(unicodedata.normalize("NFC", raw), multiline=True).strip()
 
 
 def _single(form: MultiDict, key: str, sub: Submission) -> str:

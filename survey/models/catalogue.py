@@ -43,6 +43,9 @@ class Field(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(200))
+    # The unit that added it and alone may edit it; NULL = shared (national or
+    # city list), editable only by a top-level admin, offered to every commune.
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
 
     services: Mapped[list[Service]] = relationship(back_populates="field")
 
@@ -59,6 +62,9 @@ class Service(Base):
     name_en: Mapped[str] = mapped_column(String(500), default="", server_default="")
     field_id: Mapped[int] = mapped_column(ForeignKey("field.id"), index=True)
     active: Mapped[bool] = mapped_column(default=True)
+    # The unit that added it and alone may edit it; NULL = shared (national or
+    # city list), editable only by a top-level admin, offered to every commune.
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
 
     field: Mapped[Field] = relationship(back_populates="services", lazy="joined")
 

@@ -3,7 +3,16 @@ from __future__ import annotations
 
 from datetime import date
 
+from survey.forms_text import clean
 from survey.plans.operations import PlanError, PlanSettings, ReportSettings
+
+
+def _line(form, name: str, default: str = "") -> str:
+    return clean(form.get(name, default)).strip()
+
+
+def _lines(form, name: str) -> str:
+    return clean(form.get(name, ""), multiline=True).strip()
 
 
 def _date(raw: str) -> date:
@@ -22,16 +31,16 @@ def _float(raw: str, scale: float = 1.0) -> float:
 
 def report_settings_from(form) -> ReportSettings:
     """The report's administrative settings from the posted form (blank fields stay blank)."""
-    return ReportSettings(number=form.get("report_number", ""), office=form.get("report_office", ""),
-                          signer_title=form.get("signer_title", "") or "CHỦ TỊCH",
-                          signer_name=form.get("signer_name", ""), recipients=form.get("report_recipients", ""))
+    return ReportSettings(number=_line(form, "report_number"), office=_line(form, "report_office"),
+                          signer_title=_line(form, "signer_title") or "CHỦ TỊCH",
+                          signer_name=_line(form, "signer_name"), recipients=_lines(form, "report_recipients"))
 
 
 def settings_from(form) -> PlanSettings:
     """Build settings from the posted form; percentages are typed as percent."""
     code, _, version = form.get("questionnaire", "").partition("|")
     return PlanSettings(
-        title=form.get("title", ""), basis=form.get("basis", ""),
+        title=_line(form, "title"), basis=_lines(form, "basis"),
         start_date=_date(form.get("start_date", "")), end_date=_date(form.get("end_date", "")),
         questionnaire=(code, version),
         target_margin=_float(form.get("target_margin", "5"), 100),

@@ -29,7 +29,8 @@ class ReportSettings:
         limits = ((self.number, 20), (self.office, 200), (self.signer_title, 100), (self.signer_name, 100),
                   (self.recipients, 2000))
         if any(len(value) > limit for value, limit in limits):
-            raise PlanError("Thông tin báo cáo quá dài.")
+            raise PlanError("Thông tin báo cáo quá dài (số hiệu tối đa 20 ký tự, cơ quan soạn thảo 200, "
+                            "chức vụ và họ tên người ký 100, nơi nhận 2000).")
         if not self.signer_title.strip():
             raise PlanError("Vui lòng nhập chức vụ người ký.")
 
@@ -52,6 +53,8 @@ class PlanSettings:
         self.report.check()
         if not self.title.strip():
             raise PlanError("Vui lòng nhập tên kế hoạch.")
+        if len(self.title.strip()) > 300:  # the column's String(300): PostgreSQL refuses more
+            raise PlanError("Tên kế hoạch dài quá 300 ký tự. Vui lòng rút gọn rồi lưu lại.")
         if self.end_date < self.start_date:
             raise PlanError("Ngày kết thúc phải sau ngày bắt đầu.")
         if self.questionnaire not in shipped():
