@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # Checkout folder -> where the wheel must carry it, and which files matter.
 SHIPPED = {
-    "templates": ("survey/_templates", "*.html"),
+    "templates": ("survey/_templates", "*"),  # every file: a template includes form.js too
     "migrations": ("survey/_migrations", "*.py"),
     "survey/questionnaires": ("survey/questionnaires", "*.toml"),
     "survey/demo": ("survey/demo", "*.toml"),
