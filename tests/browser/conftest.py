@@ -16,7 +16,9 @@ import pytest
 from werkzeug.serving import make_server
 
 CHROMIUM = shutil.which("chromium")
-ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "browser"
+# One folder per database: CI runs the SQLite and PostgreSQL suites side by side.
+ARTIFACTS = (Path(__file__).resolve().parents[2] / "artifacts" / "browser"
+             / ("postgres" if os.environ.get("SIPAS_TEST_DATABASE_URL") else "sqlite"))
 PHONE = {"width": 360, "height": 640}
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]

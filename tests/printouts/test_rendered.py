@@ -29,7 +29,9 @@ from tests.printouts.test_fit_the_paper import LONG_COUNTER, LONG_ROWS, LONG_URL
 from tests.report.helpers import plan_with, respond
 
 pytestmark = pytest.mark.libreoffice
-RENDERED = Path(__file__).resolve().parents[2] / "artifacts" / "rendered"
+# One folder per database: CI runs the SQLite and PostgreSQL suites side by side.
+RENDERED = (Path(__file__).resolve().parents[2] / "artifacts" / "rendered"
+            / ("postgres" if os.environ.get("SIPAS_TEST_DATABASE_URL") else "sqlite"))
 A, B, FEW = "1.001193", "1.000894", "2.000815"
 A4_PT = (595.28, 841.89)
 
