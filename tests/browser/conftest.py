@@ -87,3 +87,32 @@ def shot(page, name: str) -> None:
     """Save a full-page screenshot as a CI artefact."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+@pytest.fixture
+def staff_page(app, server, phone, demo):
+    """Log a new officer of the demo commune in through the login form, on a desktop-sized page.
+
+    Call it as ``staff_page(username, role, password, next_path)``; it returns the page,
+    left on ``next_path`` after login.
+    """
+    from survey import db
+    from survey.auth.operations import create_user
+    from survey.models import Unit
+
+    def open_as(username: str, role: str, password: str, next_path: str):
+        with app.app_context():
+            s = db.session()
+            create_user(s, username, role, s.get(Unit, demo.unit_id), password)
+            s.commit()
+        page = phone()
+        page.set_viewport_size({"width": 1280, "height": 900})
+        page.goto(f"{server}{next_path}")
+        page.fill("input[name=username]", username)
+        page.fill("input[name=password]", password)
+        with page.expect_navigation():
+            page.click("button[type=submit]")
+        page.goto(f"{server}{next_path}")
+        return page
+
+    return open_as

@@ -3,9 +3,6 @@ from __future__ import annotations
 
 import pytest
 
-from survey import db
-from survey.auth.operations import create_user
-from survey.models import Unit
 from tests.browser.conftest import shot
 from tests.results.seed import seed
 
@@ -14,21 +11,10 @@ PASSWORD = "Mật-khẩu-trình-duyệt-2026"
 POPULATION = ("sipas-population", "2024.1")
 
 
-def test_officer_switches_form_and_reviews_flagged(app, server, phone, demo):
+def test_officer_switches_form_and_reviews_flagged(app, staff_page, demo):
     raw = seed(app, demo)
     population = seed(app, demo, rng_seed=3, key=POPULATION, plan=[("1.001193", 31), ("2.000815", 9)])
-    with app.app_context():
-        s = db.session()
-        create_user(s, "trinh-duyet", "viewer", s.get(Unit, demo.unit_id), PASSWORD)
-        s.commit()
-    page = phone()
-    page.set_viewport_size({"width": 1280, "height": 900})
-    page.goto(f"{server}/staff/results/?ky=year&nam=2024")
-    page.fill("input[name=username]", "trinh-duyet")
-    page.fill("input[name=password]", PASSWORD)
-    with page.expect_navigation():
-        page.click("button[type=submit]")
-    page.goto(f"{server}/staff/results/?ky=year&nam=2024")
+    page = staff_page("trinh-duyet", "viewer", PASSWORD, "/staff/results/?ky=year&nam=2024")
     assert page.inner_text("#n-responses") == str((~raw.flagged).sum())
     assert "sipas-population 2024.1" in page.inner_text("#other-forms")
     assert f"{raw.flagged.sum()} phiếu bị gắn cờ" in page.inner_text("#flagged-note")

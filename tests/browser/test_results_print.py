@@ -6,9 +6,6 @@ import io
 import pdfplumber
 import pytest
 
-from survey import db
-from survey.auth.operations import create_user
-from survey.models import Unit
 from tests.browser.conftest import ARTIFACTS
 from tests.results.seed import seed
 
@@ -29,20 +26,9 @@ def _dark(colour) -> bool:
     return all(v <= 0.35 for v in values)
 
 
-def test_printed_results_page_is_a4_without_navigation(app, server, phone, demo):
+def test_printed_results_page_is_a4_without_navigation(app, staff_page, demo):
     seed(app, demo)
-    with app.app_context():
-        s = db.session()
-        create_user(s, "ban-in", "analyst", s.get(Unit, demo.unit_id), PASSWORD)
-        s.commit()
-    page = phone()
-    page.set_viewport_size({"width": 1280, "height": 900})
-    page.goto(f"{server}/staff/results/?ky=year&nam=2024")
-    page.fill("input[name=username]", "ban-in")
-    page.fill("input[name=password]", PASSWORD)
-    with page.expect_navigation():
-        page.click("button[type=submit]")
-    page.goto(f"{server}/staff/results/?ky=year&nam=2024")
+    page = staff_page("ban-in", "analyst", PASSWORD, "/staff/results/?ky=year&nam=2024")
     assert "Đăng xuất" in page.inner_text("body") and page.locator("#services").count() == 1
     page.emulate_media(media="print")
     # The stylesheet's own rules, as the print engine resolves them: charts and short tables are not cut,
