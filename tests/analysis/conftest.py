@@ -44,3 +44,23 @@ def responses():
 @pytest.fixture
 def scheme():
     return Scheme.sipas_service_delivery()
+
+
+def rerun_r_script(script: str, out) -> None:
+    """Run tests/reference/<script> with Rscript, writing its CSV to ``out``.
+
+    Skips on a developer machine without R's survey package; fails under CI,
+    whose system-deps install r-cran-survey.
+    """
+    import os
+    import shutil
+    import subprocess
+
+    import pytest
+
+    if not shutil.which("Rscript") or subprocess.run(["Rscript", "-e", "library(survey)"],
+                                                     capture_output=True).returncode != 0:
+        if os.environ.get("CI") == "true":
+            pytest.fail("Rscript with the survey package is required under CI")
+        pytest.skip("Rscript with the survey package is not installed")
+    subprocess.run(["Rscript", f"tests/reference/{script}", str(out)], cwd=ROOT, check=True, capture_output=True)

@@ -6,14 +6,11 @@ one with a single response, one sampled in full); each row records the R
 call that produced it. They are compared always; when Rscript with survey
 is installed the script is rerun and its fresh output compared too.
 """
-import os
-import subprocess
 
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import REFERENCE, ROOT
-from test_reference_r import r_with_survey
+from conftest import REFERENCE, rerun_r_script
 
 from analysis import compare, estimate, shares
 
@@ -135,13 +132,8 @@ def test_aggregation_rules_match_svycontrast_of_svyby():
 
 
 def test_rerun_r_script(tmp_path):
-    if not r_with_survey():
-        if os.environ.get("CI") == "true":  # the project's CI installs r-cran-survey
-            pytest.fail("Rscript with the survey package is required under CI")
-        pytest.skip("Rscript with the survey package is not installed")
     out = tmp_path / "fresh.csv"
-    subprocess.run(["Rscript", "tests/reference/make_edges.R", str(out)], cwd=ROOT,
-                   check=True, capture_output=True)
+    rerun_r_script("make_edges.R", out)
     fresh, stored = load(out), load(REFERENCE / "edges_reference.csv")
     assert len(fresh) == len(stored)
     np.testing.assert_allclose(fresh["value"], stored["value"], rtol=1e-9, equal_nan=True)

@@ -5,14 +5,10 @@ tests/reference/make_reference.R (each row records its R call); they are
 compared always. When Rscript with survey is installed the script is rerun
 and its fresh output compared too.
 """
-import os
-import shutil
-import subprocess
 
 import numpy as np
 import pandas as pd
-import pytest
-from conftest import REFERENCE, ROOT
+from conftest import REFERENCE, rerun_r_script
 
 from analysis import estimate
 
@@ -63,21 +59,9 @@ def test_boundary_criterion_has_zero_se_and_undefined_deff_like_r():
     assert row["estimate"] == 1 and row["se"] == 0 and np.isnan(row["deff"])
 
 
-def r_with_survey():
-    if not shutil.which("Rscript"):
-        return False
-    probe = subprocess.run(["Rscript", "-e", "library(survey)"], capture_output=True)
-    return probe.returncode == 0
-
-
 def test_rerun_r_script(tmp_path):
-    if not r_with_survey():
-        if os.environ.get("CI") == "true":  # the project's CI installs r-cran-survey
-            pytest.fail("Rscript with the survey package is required under CI")
-        pytest.skip("Rscript with the survey package is not installed")
     out = tmp_path / "fresh.csv"
-    subprocess.run(["Rscript", "tests/reference/make_reference.R", str(out)], cwd=ROOT,
-                   check=True, capture_output=True)
+    rerun_r_script("make_reference.R", out)
     fresh = load_reference(out)
     stored = load_reference(REFERENCE / "survey_reference.csv")
     assert len(fresh) == len(stored)
