@@ -104,4 +104,4 @@ def dictionary_table(found: list[Form]) -> Table:
     for q in every:
         rows.append(("", _("Bảng hỏi: %(code)s phiên bản %(version)s (%(basis)s)",
                            code=q.code, version=q.version, basis=q.basis), ""))
-    return Table(_("Từ điển dữ liệu"), [_("Cột"), _("Ý nghĩa"), _("Giá trị")], rows)
+    return Table(_("Từ điển dữ liệu"), [_("Cột"), _("Ý nghĩa"), _("Giá trị")], rows, widths=(12, 50, 60))

@@ -10,6 +10,12 @@ bold header, a title), and one worksheet per table with inline strings, its
 header frozen and filtered and its column widths set. Cells are values only,
 and inline strings are never read as formulas, so text is written as given.
 
+Every sheet prints usably as it is: A4 landscape scaled to the page's width
+(as many pages down as it takes), the header row repeated on each page
+(the print titles), margins, the sheet's name in the page header and the
+page number in the footer. Without this a plan workbook printed on 53
+portrait pages, most holding two stray columns.
+
 A table longer than a sheet (1,048,576 rows) goes on in further sheets,
 each with the heading and header again: the sheet count is known only at the
 end, so worksheets take their content type from the package default and the
@@ -38,6 +44,16 @@ MAX_ROWS = 1_048_576  # Excel's rows per sheet (read at call time, so a test can
 MAX_WIDTH = 60  # characters: longer text wraps in the cell instead
 # Cell styles (cellXfs in _STYLES, in this order).
 DATETIME, DATE, DECIMAL, HEADER, TITLE = 1, 2, 3, 4, 5
+# Page setup of every sheet (CT_Worksheet order: sheetPr first; margins,
+# page setup and header/footer after the filter). Margins are in inches;
+# paperSize 9 is A4. The header names the sheet (&A), the footer numbers
+# the page (&P of &N), both free of words so they need no translation.
+_SHEET_PR = '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>'
+_PRINT = ('<printOptions horizontalCentered="1"/>'
+          '<pageMargins left="0.6" right="0.4" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
+          '<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>'
+          '<headerFooter><oddHeader>&amp;L&amp;A</oddHeader><oddFooter>&amp;C&amp;P / &amp;N</oddFooter>'
+          '</headerFooter>')
 
 
 @dataclass
@@ -78,7 +94,7 @@ def _serial(value: datetime | date) -> str:
 
 
 def _row_xml(number: int, row: Sequence, columns: list[str], styles: Sequence[str] = (),
-             text_style: str = "") -> str:
+             text_style: str = "", height: float | None = None) -> str:
     """One row; ``styles[j]`` is the style attribute of column j's numbers, ``text_style`` of its text."""
     cells: list[str] = []
     add = cells.append
@@ -116,7 +132,8 @@ def _row_xml(number: int, row: Sequence, columns: list[str], styles: Sequence[st
             text = str(value)[:MAX_CELL_TEXT].translate(_TEXT)
             if text:
                 add(f'<c r="{ref}{number}" t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>')
-    return f'<row r="{number}">{"".join(cells)}</row>'
+    tall = f' ht="{height:.1f}" customHeight="1"' if height else ""
+    return f'<row r="{number}"{tall}>{"".join(cells)}</row>'
 
 
 def _sheet_name(title: str, taken: set[str]) -> str:
@@ -143,15 +160,44 @@ def _sheet_head(sheet: Sheet, widths: list[float], frozen: int) -> str:
             if frozen else "")
     cols = "".join(f'<col min="{j}" max="{j}" width="{w:.1f}" customWidth="1"/>'
                    for j, w in enumerate(widths, start=1))
-    return f'{_HEAD}<worksheet xmlns="{_MAIN}">{view}' + (f"<cols>{cols}</cols>" if cols else "") + "<sheetData>"
+    return (f'{_HEAD}<worksheet xmlns="{_MAIN}">{_SHEET_PR}{view}' + (f"<cols>{cols}</cols>" if cols else "")
+            + "<sheetData>")
+
+
+def _lines(text: str, width: float, scale: float = 1.0) -> int:
+    """How many lines `text` wraps to in a cell `width` characters wide (an estimate: no font metrics)."""
+    return max(1, math.ceil(len(text) * scale / max(width - 1, 1)))
+
+
+def _top_rows(sheet: Sheet, header: Sequence | None, widths: list[float]) -> tuple[list[tuple], list[str]]:
+    """The title lines and the header as (cells, style, height) rows, and the title lines' merged ranges.
+
+    A title line spans the table's columns and wraps there: left to overflow
+    to the right, a long line would widen the printed area and shrink the
+    table to fit it. Rows that wrap get their height set, as neither Excel
+    nor LibreOffice grows a row on opening.
+    """
+    span = sum(widths[:len(header)]) if header and widths else 0.0
+    rows: list[tuple] = []
+    merged: list[str] = []
+    for number, line in enumerate(sheet.heading, start=1):
+        if span:
+            merged.append(f"A{number}:{_column(len(header) - 1)}{number}")  # type: ignore[arg-type]
+        lines = _lines(line, span, 1.1) if span else 1
+        rows.append(([line], f' s="{TITLE}"', 17.0 * lines))  # 13-point title: taller than a default row
+    if header:
+        lines = max((_lines(str(h), w, 1.1) for h, w in zip(header, widths)), default=1)
+        rows.append((header, f' s="{HEADER}"', 15.0 * lines if lines > 1 else None))
+    return rows, merged
 
 
 @dataclass
 class _Part:
-    """One worksheet part written: its name and the range its filter covers (or None)."""
+    """One worksheet part written: its name, the range its filter covers and its header row (or None)."""
 
     name: str
     filter_ref: str | None
+    header_row: int | None = None  # repeated at the top of every printed page
 
 
 def _write_parts(book: zipfile.ZipFile, sheet: Sheet, first_index: int, name_of) -> list[_Part]:
@@ -162,7 +208,9 @@ def _write_parts(book: zipfile.ZipFile, sheet: Sheet, first_index: int, name_of)
     styles = [""] * max(len(widths), (max(sheet.decimals) + 1) if sheet.decimals else 0)
     for j in sheet.decimals:
         styles[j] = f' s="{DECIMAL}"'
-    top = [(line, f' s="{TITLE}"') for line in sheet.heading] + ([(header, f' s="{HEADER}"')] if header else [])
+    top, merged = _top_rows(sheet, header, widths)
+    merge = (f'<mergeCells count="{len(merged)}">' + "".join(f'<mergeCell ref="{m}"/>' for m in merged)
+             + "</mergeCells>") if merged else ""
     limit = MAX_ROWS
     if limit <= len(top):
         raise ValueError("a sheet must hold more rows than its heading and header")
@@ -175,9 +223,8 @@ def _write_parts(book: zipfile.ZipFile, sheet: Sheet, first_index: int, name_of)
             part.write(_sheet_head(sheet, widths, len(top) if header else 0).encode())
             batch: list[str] = []
             number = 0
-            for number, (line, style) in enumerate(top, start=1):
-                cells = [line] if isinstance(line, str) else line
-                batch.append(_row_xml(number, cells, columns, (), style))
+            for number, (cells, style, height) in enumerate(top, start=1):
+                batch.append(_row_xml(number, cells, columns, (), style, height))
             width = len(header) if header else 0
             while pending is not None and number < limit:
                 number += 1
@@ -191,8 +238,9 @@ def _write_parts(book: zipfile.ZipFile, sheet: Sheet, first_index: int, name_of)
             if header and width:
                 ref = f"A{len(top)}:{_column(width - 1)}{max(number, len(top))}"
             tail = f'<autoFilter ref="{ref}"/>' if ref else ""
-            part.write(("".join(batch) + f"</sheetData>{tail}</worksheet>").encode())
-        parts.append(_Part(name_of(sheet.title if not parts else f"{sheet.title} (tiếp {len(parts) + 1})"), ref))
+            part.write(("".join(batch) + f"</sheetData>{tail}{merge}{_PRINT}</worksheet>").encode())
+        parts.append(_Part(name_of(sheet.title if not parts else f"{sheet.title} (tiếp {len(parts) + 1})"), ref,
+                           len(top) if header else None))
         if pending is None:
             return parts
 
@@ -218,7 +266,8 @@ _STYLES = (
     '<xf numFmtId="166" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
     '<xf numFmtId="0" fontId="1" fillId="2" borderId="1" xfId="0" applyFont="1" applyFill="1" applyBorder="1" '
     'applyAlignment="1"><alignment wrapText="1" vertical="center" horizontal="center"/></xf>'
-    '<xf numFmtId="0" fontId="2" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs>'
+    '<xf numFmtId="0" fontId="2" fillId="0" borderId="0" xfId="0" applyFont="1" applyAlignment="1">'
+    '<alignment wrapText="1" vertical="top"/></xf></cellXfs>'
     '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
     '</styleSheet>'
 )
@@ -254,12 +303,7 @@ def write_workbook(sheets: Iterable[Sheet | tuple[str, Iterable[Sequence]]], tar
         count = len(parts)
         sheets_xml = "".join(f'<sheet name="{p.name.translate(_ATTR)}" sheetId="{i}" r:id="rId{i}"/>'
                              for i, p in enumerate(parts, start=1))
-        # Excel keeps a sheet's filter range in this hidden name too.
-        filters = "".join(
-            f'<definedName name="_xlnm._FilterDatabase" localSheetId="{i}" hidden="1">'
-            f"'{p.name.replace(chr(39), chr(39) * 2)}'!{_absolute(p.filter_ref)}</definedName>".translate(_TEXT)
-            for i, p in enumerate(parts) if p.filter_ref)
-        names = f"<definedNames>{filters}</definedNames>" if filters else ""
+        names = _defined_names(parts)
         book.writestr("xl/workbook.xml", f'{_HEAD}<workbook xmlns="{_MAIN}" xmlns:r="{_REL}">'
                                          f'<sheets>{sheets_xml}</sheets>{names}</workbook>')
         rels = "".join(f'<Relationship Id="rId{i}" Type="{_REL}/worksheet" Target="worksheets/sheet{i}.xml"/>'
@@ -268,6 +312,20 @@ def write_workbook(sheets: Iterable[Sheet | tuple[str, Iterable[Sequence]]], tar
                       f'{_HEAD}<Relationships xmlns="{_PKG_REL}">{rels}'
                       f'<Relationship Id="rId{count + 1}" Type="{_REL}/styles" Target="styles.xml"/>'
                       '</Relationships>')
+
+
+def _defined_names(parts: list[_Part]) -> str:
+    """Each sheet's filter range (Excel keeps it in this hidden name too) and its print titles."""
+    out = []
+    for i, p in enumerate(parts):
+        quoted = ("'" + p.name.replace("'", "''") + "'").translate(_TEXT)
+        if p.filter_ref:
+            out.append(f'<definedName name="_xlnm._FilterDatabase" localSheetId="{i}" hidden="1">'
+                       f"{quoted}!{_absolute(p.filter_ref)}</definedName>")
+        if p.header_row:
+            out.append(f'<definedName name="_xlnm.Print_Titles" localSheetId="{i}">'
+                       f"{quoted}!${p.header_row}:${p.header_row}</definedName>")
+    return f"<definedNames>{''.join(out)}</definedNames>" if out else ""
 
 
 def _absolute(ref: str) -> str:

@@ -97,6 +97,19 @@ def test_report_workbook_slips_and_posters_render(app, runner, demo, tmp_path):
         assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text and "BÁO CÁO" in text
     with pdfplumber.open(workbook_pdf) as doc:
         assert "Kết quả theo thủ tục" in (doc.pages[0].extract_text() or "")
+        # Printed as it is: A4 landscape fitted to the width, a handful of pages (53 portrait pages
+        # before the page setup), each with the sheet's name on top and its number at the foot, and a
+        # sheet that runs on repeats its header row.
+        pages = [page.extract_text() or "" for page in doc.pages]
+        assert len(pages) <= 12, len(pages)
+        assert all(abs(p.width - A4_PT[1]) < 1 and abs(p.height - A4_PT[0]) < 1 for p in doc.pages)
+        for k, text in enumerate(pages, start=1):
+            assert f"{k} / {len(pages)}" in text, k
+        sheets = [text.splitlines()[0] for text in pages]
+        assert sheets.count("Tiêu chí") >= 2 and sheets[0] == "Kết quả theo thủ tục"
+        for k in range(1, len(pages)):
+            if sheets[k] == sheets[k - 1] == "Tiêu chí":
+                assert "Mã chỉ số" in pages[k] and "Tên phạm vi" in pages[k], k
     assert_slip_text_inside(slips.read_bytes(), 10)
     with pdfplumber.open(io.BytesIO(posters.read_bytes())) as doc:
         assert len(doc.pages) == 2  # one A4 page per counter

@@ -90,3 +90,33 @@ def test_any_rows_read_back_as_written(tmp_path_factory, rows):
             got = sheet.cell(r, c).value
             want = expected(value)
             assert got == want and type(got) is type(want), (r, c, value, got)
+
+
+def test_every_sheet_prints_on_a4_landscape_fitted_to_width_with_its_header_repeated(tmp_path):
+    path = tmp_path / "print.xlsx"
+    long_note = "Ghi chú dài: " + "chữ " * 80  # would overflow to the right and shrink the printed table
+    write_xlsx([Table("Chỉ số", ["Mã", "Tên chỉ số có tiêu đề rất dài cần xuống dòng", "n"],
+                      iter([[f"TC{i}", "x", i] for i in range(200)]), widths=(8, 20, 8), notes=[long_note]),
+                Table("Ai's 'sheet' & co", ["a"], iter([[1]]))], str(path), "UBND xã An Lão · Kỳ: 2025")
+    book = openpyxl.load_workbook(path)
+    for sheet in book.worksheets:
+        setup = sheet.page_setup
+        assert (setup.orientation, setup.paperSize, setup.fitToWidth, setup.fitToHeight) == ("landscape", 9, 1, 0)
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage
+        margins = sheet.page_margins
+        assert (margins.left, margins.right, margins.top, margins.bottom) == (0.6, 0.4, 0.75, 0.75)
+        assert sheet.oddHeader.left.text == "&A" and sheet.oddFooter.center.text == "&P / &N"
+    main = book["Chỉ số"]
+    assert main.print_title_rows == "$3:$3"  # title, note, then the header: only the header repeats
+    assert book["Ai's 'sheet' & co"].print_title_rows == "$2:$2"
+    # The title lines span the table and wrap inside it, each row tall enough for its lines.
+    assert {str(r) for r in main.merged_cells.ranges} == {"A1:C1", "A2:C2"}
+    assert main["A2"].alignment.wrap_text and main.row_dimensions[2].height >= 17 * 10
+    assert main.row_dimensions[3].height >= 30  # the long header wraps: a taller row
+    assert book["Ai's 'sheet' & co"].row_dimensions[2].height is None  # a short one keeps the default
+    with zipfile.ZipFile(path) as z:
+        workbook = ElementTree.fromstring(z.read("xl/workbook.xml"))
+    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+    names = {(n.get("name"), n.get("localSheetId")): n.text for n in workbook.findall("m:definedNames/m:definedName", ns)}
+    assert names[("_xlnm.Print_Titles", "1")] == "'Ai''s ''sheet'' & co'!$2:$2"
+    assert names[("_xlnm._FilterDatabase", "0")] == "'Chỉ số'!$A$3:$C$203"
