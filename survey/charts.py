@@ -104,3 +104,65 @@ def trend(points: list[Point], title: str) -> Markup:
     if len(line) > 1:
         body.insert(grid, f'<polyline points="{" ".join(line)}" fill="none" stroke="{BAR_COLOUR}" stroke-width="2"/>')
     return _svg(height, title, body)
+
+
+@dataclass(frozen=True)
+class Dot:
+    """One unit's estimate beside a reference figure: `mark` is "above", "below" or ""."""
+
+    label: str
+    estimate: float
+    low: float
+    high: float
+    mark: str
+    low_n: bool
+
+
+DOT_COLOURS = {"above": "#1d6b2f", "below": "#9b1010", "": "#1b1b1b"}
+
+
+def dot_intervals(dots: list[Dot], reference: tuple[float, float, float], title: str, note: str = "") -> Markup:
+    """One row per unit: a dot at its estimate and its interval, over the reference's line and band.
+
+    The axis spans the data (not 0-100 %), so neighbouring intervals stay
+    apart; a dot is green above, red below the reference (after adjustment),
+    hollow under the minimum n.
+    """
+    row, label_w, right, top = 18, 230, 48, 22
+    values = [v for d in dots for v in (d.low, d.high, d.estimate) if _ok(v)]
+    values += [v for v in reference if _ok(v)]
+    lo = max(0.0, math.floor(min(values, default=0) / 5) * 5)
+    hi = min(100.0, math.ceil(max(values, default=100) / 5) * 5)
+    hi = hi if hi > lo else lo + 5
+    span = WIDTH - label_w - right
+    x = lambda v: label_w + span * (max(lo, min(hi, v)) - lo) / (hi - lo)  # noqa: E731
+    height = top + len(dots) * row + (20 if note else 6)
+    body = []
+    est, r_low, r_high = reference
+    if _ok(r_low, r_high):
+        body.append(f'<rect x="{x(r_low):.1f}" y="{top - 4}" width="{max(1.0, x(r_high) - x(r_low)):.1f}" '
+                    f'height="{len(dots) * row + 4}" fill="#e9edf2"/>')
+    step = 5 if hi - lo <= 40 else 10
+    for tick in range(int(lo), int(hi) + 1, step):
+        body.append(f'<text x="{x(tick):.1f}" y="{top - 8}" font-size="11" text-anchor="middle" fill="#555">{tick}</text>'
+                    f'<path d="M{x(tick):.1f} {top - 4}V{top + len(dots) * row}" stroke="#f0f1f3"/>')
+    if _ok(est):
+        body.append(f'<path d="M{x(est):.1f} {top - 4}V{top + len(dots) * row}" stroke="#555" '
+                    f'stroke-dasharray="4 3"/>')
+    for i, d in enumerate(dots):
+        mid = top + i * row + row / 2
+        label = d.label if len(d.label) <= 34 else d.label[:33] + "…"
+        body.append(f'<text x="{label_w - 6}" y="{mid + 4:.1f}" font-size="11" text-anchor="end" '
+                    f'fill="#1b1b1b">{escape(label)}{" *" if d.low_n else ""}</text>')
+        if not _ok(d.estimate):
+            continue
+        colour = DOT_COLOURS.get(d.mark, WHISKER)
+        if _ok(d.low, d.high):
+            body.append(f'<path d="M{x(d.low):.1f} {mid:.1f}H{x(d.high):.1f}" stroke="{colour}" stroke-width="1.5"/>')
+        fill = "#fff" if d.low_n else colour
+        body.append(f'<circle cx="{x(d.estimate):.1f}" cy="{mid:.1f}" r="3.5" fill="{fill}" stroke="{colour}" '
+                    f'stroke-width="1.5"><title>{escape(d.label)}: {_num(d.estimate)}</title></circle>')
+        body.append(f'<text x="{WIDTH - 4}" y="{mid + 4:.1f}" font-size="11" text-anchor="end">{_num(d.estimate)}</text>')
+    if note:
+        body.append(f'<text x="4" y="{height - 4}" font-size="11" fill="#555">{escape(note)}</text>')
+    return _svg(height, title, body)

@@ -117,6 +117,10 @@ def _method_settings() -> dict:
         "SIPAS_LONELY_STRATA": _choice("SIPAS_LONELY_STRATA", "adjust", LONELY_RULES),
         "SIPAS_CI_DF": _choice("SIPAS_CI_DF", "degf", DOF),
         "SIPAS_PER_SERVICE_SAMPLE": _choice("SIPAS_PER_SERVICE_SAMPLE", "own", PER_SERVICE_SAMPLES),
+        # issue 17: a city's figure over its communes (the national index
+        # averages provinces) and the adjustment of the communes' ranking
+        "SIPAS_CITY_AGGREGATION": _choice("SIPAS_CITY_AGGREGATION", "mean_of_units", AGGREGATIONS),
+        "SIPAS_CITY_ADJUSTMENT": _choice("SIPAS_CITY_ADJUSTMENT", "holm", ("holm", "bh")),
     }
 
 

@@ -27,12 +27,15 @@ class Choices:
 
 def choices(s: Session, unit_ids: tuple[int, ...]) -> Choices:
     units = s.execute(select(Unit.id, Unit.name).where(Unit.id.in_(unit_ids)).order_by(Unit.name)).all()
-    points = s.execute(select(ServicePoint.id, ServicePoint.name).where(ServicePoint.unit_id.in_(unit_ids))
-                       .order_by(ServicePoint.name)).all()
+    counters = s.execute(select(ServicePoint.id, ServicePoint.name, Unit.name)
+                         .join(Unit, Unit.id == ServicePoint.unit_id).where(ServicePoint.unit_id.in_(unit_ids))
+                         .order_by(Unit.name, ServicePoint.name)).all()
+    # Every commune calls its counter "Quầy một cửa": with several units listed, name each with its unit.
+    points = [(i, f"{name} – {unit}" if len(units) > 1 else name) for i, name, unit in counters]
     fields = s.execute(select(Field.id, Field.name).order_by(Field.name)).all()
     services = s.execute(select(Service.id, Service.code + " " + Service.name)
                          .order_by(Service.code)).all()
-    return Choices(*(list(map(tuple, rows)) for rows in (units, fields, services, points)))
+    return Choices([(i, n) for i, n in units], [(i, n) for i, n in fields], [(i, n) for i, n in services], points)
 
 
 @dataclass(frozen=True)

@@ -9,13 +9,14 @@ from flask_babel import lazy_gettext as _l
 from survey import audit, charts, db
 from survey.auth.access import current_user, require_visible_unit, roles_required, visible_unit_ids
 from survey.auth.nav import nav_item
-from survey.dashboard import bp, queries
+from survey.dashboard import bp, city_views, queries  # noqa: F401  (city_views: its routes)
 from survey.dashboard.operations import tag_comment
 from survey.dashboard.present import dashboard_page, form_links
 from survey.exports.contents import FORMATS, KINDS
 from survey.exports.operations import csv_stream, describe, xlsx_file
 from survey.questionnaire.loader import shipped
 from survey.results import forms
+from survey.results.city import communes_of
 from survey.results.config import Method
 from survey.results.filters import parse_filters
 from survey.results.overview import overview
@@ -56,7 +57,8 @@ def index():
     f, choice = _selection()
     page = dashboard_page(overview(db.session(), f, Method.from_config()), f)
     return render_template("dashboard/index.html", f=f, choices=_choices(), choice=choice,
-                           form_links=form_links(choice, request.args, ".index"), **page)
+                           form_links=form_links(choice, request.args, ".index"),
+                           city_view=bool(communes_of(db.session(), current_user.unit_id)), **page)
 
 
 @bp.get("/flagged")

@@ -48,3 +48,23 @@ def late_vs_sipas(codes: list[str], late: list[float], sipas: list[float]) -> by
     ax.set_ylabel("SIPAS của thủ tục (%)")
     ax.set_title("Trễ hạn và mức độ hài lòng theo thủ tục", fontsize=10)
     return _png(fig)
+
+
+def dots_against(labels: list[str], est: list[float], low: list[float], high: list[float],
+                 marks: list[str], reference: tuple[float, float, float], title: str) -> bytes:
+    """A dot and its interval per unit, over the reference figure's line and band (a city's communes)."""
+    fig, ax = plt.subplots(figsize=(6.3, 0.17 * len(labels) + 1.2))
+    y = list(range(len(labels)))
+    colours = [{"above": "#1d6b2f", "below": "#9b1010"}.get(m, "#333") for m in marks]
+    ref, ref_low, ref_high = reference
+    if ref_low == ref_low and ref_high == ref_high:  # not NaN
+        ax.axvspan(ref_low, ref_high, color="#dde3ea")
+    if ref == ref:
+        ax.axvline(ref, color="#555", linestyle="--", linewidth=1)
+    ax.hlines(y, low, high, colors=colours, linewidth=1.2)
+    ax.scatter(est, y, color=colours, s=10, zorder=3)
+    ax.set_yticks(y, labels, fontsize=6)
+    ax.set_ylim(len(labels) - 0.5, -0.5)
+    ax.set_xlabel("%")
+    ax.set_title(title, fontsize=10)
+    return _png(fig)

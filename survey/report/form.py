@@ -78,8 +78,8 @@ def _line(cell, text: str, *, bold=False, italic=False, underline=False, size=13
     return p
 
 
-def header(doc: Document, plan: Plan, year: int, summary: str) -> None:
-    """The two header blocks, then BÁO CÁO and its summary, then "Kính gửi"."""
+def header(doc: Document, plan: Plan, year: int, summary: str, to: str | None = None) -> None:
+    """The two header blocks, then BÁO CÁO and its summary, then "Kính gửi" (`to`, else the plan's)."""
     left, right = _two_blocks(doc, 6.0, 10.5)
     _line(left, issuing_body(plan), bold=True, first=True)
     if plan.report_office:
@@ -93,7 +93,7 @@ def header(doc: Document, plan: Plan, year: int, summary: str) -> None:
     paragraph(doc, "")
     paragraph(doc, "BÁO CÁO", bold=True, size=14, align=CENTER, space_after=0)
     paragraph(doc, summary, bold=True, align=CENTER)
-    p = paragraph(doc, f"Kính gửi: {addressee(plan)}.", align=CENTER, space_after=12)
+    p = paragraph(doc, f"Kính gửi: {to or addressee(plan)}.", align=CENTER, space_after=12)
     p.paragraph_format.space_before = Pt(6)
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from analysis.sufficient import SufficientStats, estimate_from_stats
-from survey.models import Field, Service, ServicePoint
+from survey.models import Field, Service, ServicePoint, Unit
 from survey.results import forms, selection, sql
 from survey.results.config import Method
 from survey.results.filters import Filters
@@ -70,8 +70,11 @@ def catalogue(s: Session, service_ids, point_ids) -> Catalogue:
                      .where(Service.id.in_([int(i) for i in service_ids]))).all()
     services = pd.DataFrame(rows, columns=["service", "service_code", "service_name", "field",
                                            "field_code", "field_name"], dtype=object)
-    points = dict(s.execute(select(ServicePoint.id, ServicePoint.name).where(
-        ServicePoint.id.in_([int(i) for i in point_ids if i is not None]))).all())
+    counters = s.execute(select(ServicePoint.id, ServicePoint.name, Unit.id, Unit.name)
+                         .join(Unit, Unit.id == ServicePoint.unit_id)
+                         .where(ServicePoint.id.in_([int(i) for i in point_ids if i is not None]))).all()
+    several = len({unit for _i, _n, unit, _u in counters}) > 1  # counters of several communes share names
+    points = {i: f"{name} – {unit}" if several else name for i, name, _id, unit in counters}
     return Catalogue(services, points)
 
 
