@@ -5,7 +5,7 @@ own local rows (see survey.catalogue.ownership).
 """
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
@@ -72,6 +72,11 @@ def service_save():
     s = db.session()
     code = form_text("code", Service.code, _("Mã thủ tục"))
     name = form_text("name", Service.name, _("Tên thủ tục"))
+    name_en: str | None = form_text("name_en", Service.name_en, _("Tên tiếng Anh"))
+    # The add form is blank: there an empty English name keeps the stored one;
+    # on a procedure's own (filled-in) edit page it removes it.
+    if not name_en and request.form.get("edit") != "1":
+        name_en = None
     field_id = text("field_id", 12)
     field = s.get(Field, int(field_id)) if field_id.isdigit() else None
     if field is not None and field.unit_id is not None and field.unit_id not in _scope():
@@ -83,7 +88,7 @@ def service_save():
     if existing is not None:
         _require_editable(existing.unit_id, _("Thủ tục"))
     try:
-        service = ops.upsert_service(s, code, name, field, owner_id=owner_for_new(current_user.unit))
+        service = ops.upsert_service(s, code, name, field, name_en, owner_id=owner_for_new(current_user.unit))
     except IntegrityError:
         s.rollback()
         flash(_("Không lưu được thủ tục %(code)s.", code=code), "error")
@@ -93,14 +98,28 @@ def service_save():
     return redirect(url_for("admin.catalogue"))
 
 
+@bp.get("/services/<int:service_id>")
+@roles_required("admin")
+def service_edit(service_id: int):
+    """Show one procedure's names and field, filled in, to edit."""
+    service = _visible_service(service_id)
+    return render_template("admin/service.html", service=service, fields=queries.offered_fields(db.session(), _scope()),
+                           editable=may_edit(service.unit_id, current_user.unit, visible_unit_ids(current_user)))
+
+
+def _visible_service(service_id: int) -> Service:
+    service = db.session().get(Service, service_id)
+    if service is None or (service.unit_id is not None and service.unit_id not in _scope()):
+        abort(404)
+    return service
+
+
 @bp.post("/services/<int:service_id>/active")
 @roles_required("admin")
 @db.commits
 def service_active(service_id: int):
     """Withdraw a procedure from the forms, or bring it back."""
-    service = db.session().get(Service, service_id)
-    if service is None or (service.unit_id is not None and service.unit_id not in _scope()):
-        abort(404)
+    service = _visible_service(service_id)
     _require_editable(service.unit_id, _("Thủ tục"))
     ops.set_service_active(service, not service.active)
     audit.record("service_enable" if service.active else "service_disable", f"service:{service.code}")

@@ -68,6 +68,7 @@ def counter_save(point_id: int | None = None):
     point = visible_point(point_id) if point_id is not None else None
     unit = visible_unit_from_form()
     name = form_text("name", ServicePoint.name, _("Tên quầy"))
+    name_en = form_text("name_en", ServicePoint.name_en, _("Tên tiếng Anh"))
     if not name:
         flash(_("Cần nhập tên quầy."), "error")
         return redirect(request_url(point))
@@ -76,7 +77,7 @@ def counter_save(point_id: int | None = None):
     offered = queries.lineage_ids(unit)
     chosen = [v for v in s.scalars(select(Service).where(Service.id.in_(int_list("service_ids"))))
               if v.unit_id is None or v.unit_id in offered]
-    point = ops.save_service_point(s, point, unit, name, chosen)
+    point = ops.save_service_point(s, point, unit, name, chosen, name_en)
     audit.record("counter_save", f"service_point:{point.id}",
                  f"{name}; services={','.join(v.code for v in chosen)}")
     flash(_("Đã lưu quầy %(name)s.", name=name), "ok")

@@ -1,12 +1,15 @@
-"""Import the official list of administrative units in the browser: a city's administrator, its communes."""
+"""Administrative units in the browser: their English names; a city's administrator imports its communes."""
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from survey import audit, db
 from survey.admin import bp
-from survey.auth.access import current_user, roles_required
+from survey.auth.access import current_user, require_visible_unit, roles_required, visible_units
+from survey.catalogue import operations as ops
+from survey.forms_text import form_text
+from survey.models import Unit
 from survey.units.importer import import_units
 from survey.uploads import UploadError, read_table
 
@@ -60,3 +63,26 @@ def units_import():
     audit.record("units_import", upload.filename[:200], f"created={report.created} updated={report.updated} "
                  f"unchanged={report.unchanged}")
     return render_template("admin/units_import.html", city=city, report=report)
+
+
+@bp.get("/units")
+@roles_required("admin")
+def units():
+    """List the administrator's units with their English names, each editable."""
+    return render_template("admin/units.html", units=visible_units(current_user))
+
+
+@bp.post("/units/<int:unit_id>/name-en")
+@roles_required("admin")
+@db.commits
+def unit_name_en(unit_id: int):
+    """Set or clear a unit's English name (its own or one below it); the official name stays."""
+    require_visible_unit(unit_id)
+    unit = db.session().get(Unit, unit_id)
+    if unit is None:
+        abort(404)
+    name_en = form_text("name_en", Unit.name_en, _("Tên tiếng Anh"))
+    ops.set_unit_name_en(unit, name_en)
+    audit.record("unit_name_en", f"unit:{unit.code}", name_en)
+    flash(_("Đã lưu tên tiếng Anh của %(name)s.", name=unit.name), "ok")
+    return redirect(url_for("admin.units"))

@@ -9,16 +9,27 @@ from survey.models.catalogue import new_token
 from survey.models.types import utcnow
 
 
-def upsert_unit(s: Session, code: str, name: str, kind: str, parent: Unit | None = None) -> Unit:
-    """Create the unit or update its name and parent."""
+def upsert_unit(s: Session, code: str, name: str, kind: str, parent: Unit | None = None,
+                name_en: str | None = None) -> Unit:
+    """Create the unit or update its name and parent.
+
+    `name_en` None leaves an existing English name as it is (a list without that column).
+    """
     unit = s.scalar(select(Unit).where(Unit.code == code))
     if unit is None:
-        unit = Unit(code=code, name=name, kind=kind, parent=parent)
+        unit = Unit(code=code, name=name, kind=kind, parent=parent, name_en=name_en or "")
         s.add(unit)
     else:
         unit.name, unit.kind, unit.parent = name, kind, parent
+        if name_en is not None:
+            unit.name_en = name_en
     s.flush()
     return unit
+
+
+def set_unit_name_en(unit: Unit, name_en: str) -> None:
+    """Give the unit an English name ("" = none: the English pages show the Vietnamese name)."""
+    unit.name_en = name_en
 
 
 def upsert_field(s: Session, code: str, name: str, owner_id: int | None = None) -> Field:
@@ -52,14 +63,20 @@ def upsert_service(s: Session, code: str, name: str, field: Field, name_en: str 
     return service
 
 
-def upsert_service_point(s: Session, unit: Unit, name: str, services: list[Service]) -> ServicePoint:
-    """Create the counter or update the services it offers; its token is kept."""
+def upsert_service_point(s: Session, unit: Unit, name: str, services: list[Service],
+                         name_en: str | None = None) -> ServicePoint:
+    """Create the counter or update the services it offers; its token is kept.
+
+    `name_en` None leaves an existing English name as it is.
+    """
     point = s.scalar(
         select(ServicePoint).where(ServicePoint.unit_id == unit.id, ServicePoint.name == name)
     )
     if point is None:
         point = ServicePoint(unit=unit, name=name, token=new_token())
         s.add(point)
+    if name_en is not None:
+        point.name_en = name_en
     point.services = list(services)
     s.flush()
     return point
@@ -98,12 +115,12 @@ def set_service_active(service: Service, active: bool) -> None:
 
 
 def save_service_point(s: Session, point: ServicePoint | None, unit: Unit, name: str,
-                       services: list[Service]) -> ServicePoint:
+                       services: list[Service], name_en: str = "") -> ServicePoint:
     """Create a counter, or rename/move an existing one and set the services it offers."""
     if point is None:
         point = ServicePoint(unit=unit, name=name, token=new_token())
         s.add(point)
-    point.unit, point.name = unit, name
+    point.unit, point.name, point.name_en = unit, name, name_en
     point.services = list(services)
     s.flush()
     return point

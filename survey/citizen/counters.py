@@ -23,6 +23,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from survey.catalogue.queries import point_by_kiosk_token, point_by_token
+from survey.i18n import local_name
 from survey.models import Field, Plan, Questionnaire, Service, ServicePoint, Unit
 from survey.plans.queries import definition as plan_definition
 from survey.plans.queries import form_plan
@@ -40,6 +41,11 @@ EXTENSION = "sipas.counters"
 class UnitView:
     id: int
     name: str
+    name_en: str = ""  # the unit list's English name, if it has one
+
+    def label(self, locale: str) -> str:
+        """The name to show in `locale`: English where the list has it, else Vietnamese."""
+        return local_name(self, locale)
 
 
 @dataclass(frozen=True)
@@ -51,7 +57,7 @@ class ServiceView:
 
     def label(self, locale: str) -> str:
         """The name to show in `locale`: English where the catalogue has it, else Vietnamese."""
-        return self.name_en if locale == "en" and self.name_en else self.name
+        return local_name(self, locale)
 
 
 @dataclass(frozen=True)
@@ -65,15 +71,20 @@ class Counter:
     accepting: bool                 # False: an administrator closed the counter (never a plan's dates)
     questionnaire_key: tuple[str, str]
     questionnaire_id: int | None    # None until the first response creates the row
+    name_en: str = ""               # the counter's English name, if the administrator gave one
     # Hashed once: the snapshot keys the rendered-page cache on every GET.
     _hash: int = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_hash", hash((self.id, self.name, self.unit, self.services, self.accepting,
+        object.__setattr__(self, "_hash", hash((self.id, self.name, self.name_en, self.unit, self.services, self.accepting,
                                                 self.questionnaire_key, self.questionnaire_id)))
 
     def __hash__(self) -> int:
         return self._hash
+
+    def label(self, locale: str) -> str:
+        """The counter's name in `locale`: English where given, else Vietnamese."""
+        return local_name(self, locale)
 
     @property
     def unit_id(self) -> int:
@@ -92,7 +103,8 @@ def _snapshot(s: Session, point: ServicePoint) -> Counter:
     q = plan_definition(plan) if plan is not None else shipped()[DEFAULT]
     row = find_row(s, q)
     return Counter(
-        id=point.id, name=point.name, unit=UnitView(point.unit.id, point.unit.name),
+        id=point.id, name=point.name, name_en=point.name_en,
+        unit=UnitView(point.unit.id, point.unit.name, point.unit.name_en),
         services=tuple(ServiceView(v.id, v.code, v.name, v.name_en) for v in point.services),
         accepting=point.closed_at is None, questionnaire_key=(q.code, q.version),
         questionnaire_id=row.id if row else None,

@@ -45,12 +45,17 @@ def _services(codes: tuple[str, ...], field_codes: tuple[str, ...], every: bool)
 @click.option("--service", "service_codes", multiple=True, help="A procedure offered here (repeat).")
 @click.option("--field", "field_codes", multiple=True, help="Every procedure of this field (repeat).")
 @click.option("--all-services", is_flag=True, help="Every active procedure of the catalogue.")
+@click.option("--name-en", "name_en", help="Its English name, shown on the English form (\"\" removes it).")
 def create(name: str, unit_code: str, service_codes: tuple[str, ...], field_codes: tuple[str, ...],
-           all_services: bool) -> None:
+           all_services: bool, name_en: str | None) -> None:
     """Create the counter NAME (or set its procedures again); its QR token is kept."""
     name = " ".join(name.split())
     if not name or len(name) > 200:
         raise click.ClickException("the counter name must be 1-200 characters")
+    if name_en is not None:
+        name_en = " ".join(name_en.split())
+        if len(name_en) > 200:
+            raise click.ClickException("the English name must be at most 200 characters")
     if not (service_codes or field_codes or all_services):
         raise click.ClickException("say which procedures it offers: --service, --field or --all-services")
     unit = _unit(unit_code)
@@ -58,7 +63,7 @@ def create(name: str, unit_code: str, service_codes: tuple[str, ...], field_code
     if not services:
         raise click.ClickException("no active procedure to offer: import the catalogue first")
     s = db.session()
-    point = ops.upsert_service_point(s, unit, name, services)
+    point = ops.upsert_service_point(s, unit, name, services, name_en)
     audit.record("counter_save", f"service_point:{point.id}",
                  f"cli {name}; services={','.join(v.code for v in services)}")
     s.commit()

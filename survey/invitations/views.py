@@ -53,10 +53,11 @@ def form(code: str):
     plan = s.get(Plan, invitation.plan_id)
     if plan is None:  # the plan was deleted with its codes (cascade) meanwhile
         abort(404)
-    service = ServiceView(invitation.service.id, invitation.service.code, invitation.service.name)
+    service = ServiceView(invitation.service.id, invitation.service.code, invitation.service.name,
+                          invitation.service.name_en)
     # A stand-in for a counter: the invitation belongs to no service point,
     # and its plan's questionnaire applies, as on the counter form.
-    point = Counter(id=None, name=_("Phiếu mời khảo sát"), unit=UnitView(plan.unit.id, plan.unit.name),
+    point = Counter(id=None, name=_("Phiếu mời khảo sát"), unit=UnitView(plan.unit.id, plan.unit.name, plan.unit.name_en),
                     services=(service,), accepting=True,
                     questionnaire_key=(plan.questionnaire_code, plan.questionnaire_version),
                     questionnaire_id=None)

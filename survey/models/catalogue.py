@@ -28,6 +28,8 @@ class Unit(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(20), unique=True)
     name: Mapped[str] = mapped_column(String(200))
+    # Optional: the English form and public page show it where the list has one.
+    name_en: Mapped[str] = mapped_column(String(200), default="", server_default="")
     kind: Mapped[str] = mapped_column(String(10))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
 
@@ -85,6 +87,8 @@ class ServicePoint(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
+    # Optional: the English form shows it where the administrator gave one.
+    name_en: Mapped[str] = mapped_column(String(200), default="", server_default="")
     # NULL token = revoked: the printed QR then answers 404.
     token: Mapped[str | None] = mapped_column(String(43), unique=True, default=new_token)
     # A separate secret for a registered counter tablet (kiosk mode), never printed.

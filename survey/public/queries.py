@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import pandas as pd
 from sqlalchemy import select
@@ -15,13 +16,22 @@ from survey.results.forms import FormChoice
 from survey.results.units import unit_and_descendants
 
 
+class PublishedService(NamedTuple):
+    """One procedure's figures; `name_en` is "" when the catalogue has no English name."""
+
+    code: str
+    name: str
+    name_en: str
+    rows: pd.DataFrame
+
+
 @dataclass(frozen=True)
 class Publication:
     unit: Unit
     period: Period
     n: int
     headline: pd.DataFrame  # SIPAS then elements; empty when n is below the minimum
-    services: list[tuple[str, str, pd.DataFrame]]  # only services with n >= min_n
+    services: list[PublishedService]  # only services with n >= min_n
     hidden_services: int
     method: Method
     choice: FormChoice  # the form published here and the others with responses in the year
@@ -51,6 +61,8 @@ def publication(s: Session, unit: Unit, period: Period, method: Method, form: st
             if rows.iloc[0].n < method.min_n:
                 hidden += 1
                 continue
-            services.append((names.loc[service, "service_code"], names.loc[service, "service_name"], rows))
-    services.sort(key=lambda t: t[0])
+            named = names.loc[service]
+            services.append(PublishedService(named["service_code"], named["service_name"],
+                                             named["service_name_en"] or "", rows))
+    services.sort(key=lambda v: v.code)
     return Publication(unit, period, n, headline, services, hidden, method, choice)

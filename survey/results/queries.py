@@ -65,11 +65,12 @@ class Catalogue:
 
 
 def catalogue(s: Session, service_ids, point_ids) -> Catalogue:
-    rows = s.execute(select(Service.id, Service.code, Service.name, Field.id, Field.code, Field.name)
+    rows = s.execute(select(Service.id, Service.code, Service.name, Field.id, Field.code, Field.name,
+                            Service.name_en)
                      .join(Field, Field.id == Service.field_id)
                      .where(Service.id.in_([int(i) for i in service_ids]))).all()
     services = pd.DataFrame(rows, columns=["service", "service_code", "service_name", "field",
-                                           "field_code", "field_name"], dtype=object)
+                                           "field_code", "field_name", "service_name_en"], dtype=object)
     counters = s.execute(select(ServicePoint.id, ServicePoint.name, Unit.id, Unit.name)
                          .join(Unit, Unit.id == ServicePoint.unit_id)
                          .where(ServicePoint.id.in_([int(i) for i in point_ids if i is not None]))).all()

@@ -28,9 +28,12 @@ class UnitImportReport:
     errors: list[tuple[int, str]] = field(default_factory=list)
 
 
-def _parents(s: Session, rows: list[UnitRow], errors: list[tuple[int, str]]) -> dict[str, tuple[str, str]]:
-    """Return code -> (name, kind) of every top-level unit the rows need, from the file or the database."""
-    wanted: dict[str, tuple[str, str]] = {r.code: (r.name, r.kind) for r in rows if r.kind in TOP_LEVEL}
+Parent = tuple[str, str, str | None]  # name, kind, English name (None: keep the stored one)
+
+
+def _parents(s: Session, rows: list[UnitRow], errors: list[tuple[int, str]]) -> dict[str, Parent]:
+    """Return code -> (name, kind, English name) of every top-level unit the rows need, from the file or the database."""
+    wanted: dict[str, Parent] = {r.code: (r.name, r.kind, r.name_en) for r in rows if r.kind in TOP_LEVEL}
     for row in rows:
         if row.parent_code is None:
             continue
@@ -44,23 +47,24 @@ def _parents(s: Session, rows: list[UnitRow], errors: list[tuple[int, str]]) -> 
                 errors.append((row.line, f"Mã {row.parent_code} mang tên {row.parent_name!r}, "
                                          f"trong tệp ghi {given[0]!r}."))
             else:
-                wanted.setdefault(row.parent_code, (row.parent_name, row.parent_kind or "province"))
+                wanted.setdefault(row.parent_code, (row.parent_name, row.parent_kind or "province", None))
         elif given is None:
             if stored is None:
                 errors.append((row.line, f"Không có tỉnh/thành phố mã {row.parent_code}: "
                                          "thêm cột tên tỉnh/thành phố hoặc một dòng cho nó."))
                 continue
-            wanted[row.parent_code] = (stored.name, stored.kind)
+            wanted[row.parent_code] = (stored.name, stored.kind, None)
     return wanted
 
 
-def _upsert(s: Session, report: UnitImportReport, code: str, name: str, kind: str, parent: Unit | None) -> Unit:
+def _upsert(s: Session, report: UnitImportReport, code: str, name: str, kind: str, parent: Unit | None,
+            name_en: str | None) -> Unit:
     before = s.scalar(select(Unit).where(Unit.code == code))
-    state = (before.name, before.kind, before.parent_id) if before else None
-    unit = ops.upsert_unit(s, code, name, kind, parent)
+    state = (before.name, before.kind, before.parent_id, before.name_en) if before else None
+    unit = ops.upsert_unit(s, code, name, kind, parent, name_en)
     if state is None:
         report.created += 1
-    elif state == (unit.name, unit.kind, unit.parent_id):
+    elif state == (unit.name, unit.kind, unit.parent_id, unit.name_en):
         report.unchanged += 1
     else:
         report.updated += 1
@@ -102,8 +106,9 @@ def import_units(s: Session, headers: list[str], table: list[list[str]],
     if report.errors:
         report.errors.sort()
         return report
-    top = {code: _upsert(s, report, code, name, kind, None) for code, (name, kind) in parents.items()}
+    top = {code: _upsert(s, report, code, name, kind, None, name_en)
+           for code, (name, kind, name_en) in parents.items()}
     for row in parsed.rows:
         if row.parent_code is not None:
-            _upsert(s, report, row.code, row.name, row.kind, top[row.parent_code])
+            _upsert(s, report, row.code, row.name, row.kind, top[row.parent_code], row.name_en)
     return report

@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 
 from survey.frame.columns import plain
 
-COLUMNS = ("code", "name", "kind", "parent_code", "parent_name")
+COLUMNS = ("code", "name", "kind", "parent_code", "parent_name", "name_en")
 REQUIRED = ("code", "name")
 LABELS = {"code": "Mã đơn vị", "name": "Tên đơn vị", "kind": "Cấp",
-          "parent_code": "Mã tỉnh/thành phố", "parent_name": "Tên tỉnh/thành phố"}
+          "parent_code": "Mã tỉnh/thành phố", "parent_name": "Tên tỉnh/thành phố", "name_en": "Tên tiếng Anh"}
 ALIASES = {
     "code": ("ma px", "ma phuong xa", "ma xa", "ma xa phuong", "ma don vi", "ma dvhc",
              "ma don vi hanh chinh", "ma", "unit code", "code"),
@@ -31,6 +31,8 @@ ALIASES = {
                     "province code", "parent code"),
     "parent_name": ("tinh thanh pho", "tinh tp", "ten tinh", "ten tinh thanh pho", "ten tinh tp",
                     "tinh", "ten cap tren", "province", "province name", "parent name", "parent"),
+    "name_en": ("ten tieng anh", "ten don vi tieng anh", "ten tieng anh cua don vi", "english name",
+                "name (english)", "name en", "name_en"),
 }
 
 # Stored kind -> the word that starts an official name.
@@ -60,6 +62,7 @@ class UnitRow:
     parent_code: str | None = None
     parent_name: str | None = None
     parent_kind: str | None = None
+    name_en: str | None = None  # None: the file has no English column (keep what is stored)
 
 
 @dataclass
@@ -126,11 +129,13 @@ def _code_problem(code: str, what: str) -> str | None:
     return None
 
 
-def _row(line: int, cells: dict[str, str]) -> UnitRow | str:
+def _row(line: int, cells: dict[str, str], name_en: str | None) -> UnitRow | str:
     """Return the checked row, or the reason it is refused."""
     name = cells["name"]
     if not name:
         return "Thiếu tên đơn vị."
+    if name_en is not None and len(name_en) > MAX_NAME:
+        return f"Tên tiếng Anh dài quá {MAX_NAME} ký tự."
     kind = kind_of(cells["kind"]) if cells["kind"] else kind_from_name(name)
     if kind is None:
         got = cells["kind"] or name
@@ -143,7 +148,7 @@ def _row(line: int, cells: dict[str, str]) -> UnitRow | str:
     if problem:
         return problem
     if kind in TOP_LEVEL:
-        return UnitRow(line, code, name, kind)
+        return UnitRow(line, code, name, kind, name_en=name_en)
     parent_name = cells["parent_name"] or None
     parent_kind = _parent_kind(parent_name) if parent_name else None
     parent_code = pad(cells["parent_code"], parent_kind or "province")
@@ -156,7 +161,7 @@ def _row(line: int, cells: dict[str, str]) -> UnitRow | str:
             return f"Tên tỉnh/thành phố dài quá {MAX_NAME} ký tự."
     if parent_code == code:
         return "Đơn vị không thể trực thuộc chính nó."
-    return UnitRow(line, code, name, kind, parent_code, parent_name, parent_kind)
+    return UnitRow(line, code, name, kind, parent_code, parent_name, parent_kind, name_en)
 
 
 def parse(headers: list[str], rows: list[list[str]]) -> ParsedList:
@@ -171,7 +176,7 @@ def parse(headers: list[str], rows: list[list[str]]) -> ParsedList:
     parents: dict[str, tuple[int, str]] = {}
     for line, raw in enumerate(rows, start=2):
         cells = {r: clean(raw[mapping[r]]) if r in mapping and mapping[r] < len(raw) else "" for r in COLUMNS}
-        row = _row(line, cells)
+        row = _row(line, cells, cells["name_en"] if "name_en" in mapping else None)
         if isinstance(row, str):
             parsed.errors.append((line, row))
             continue

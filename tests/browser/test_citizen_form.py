@@ -149,12 +149,16 @@ def test_switching_language_keeps_every_answer(app, server, phone, demo, javascr
     assert page.inner_text("h1") == Q.title.en
     assert _checked(page) == before and page.input_value("#comment") == "Tốt"
     assert page.locator("#errors").count() == 0  # a switch is not a send: no errors shown
-    # The catalogue's English procedure names.
+    # The catalogue's English procedure, unit and counter names.
     assert "Certified copy from the original" in page.inner_text("#f-service")
+    header = page.inner_text("header")
+    assert "An Lao Commune" in header and "Counter 1 – Civil status, Certification" in header
+    assert "Xã An Lão" not in page.inner_text("body")
     shot(page, f"citizen-form-english-{'js' if javascript else 'nojs'}")
     page.click("button[name=lang]")
     page.wait_for_selector("html[lang=vi]")
     assert _checked(page) == before and page.input_value("#comment") == "Tốt"
+    assert "Xã An Lão" in page.inner_text("header") and "Counter 1" not in page.inner_text("body")
     assert _stored(app) == 0
     _answer(page, CRITERIA[5:], "5")
     page.click(SEND)

@@ -41,3 +41,22 @@ def test_unknown_unit_is_404(client, demo):
 def test_city_page_includes_its_communes(client, demo, raw):
     html = client.get("/cong-khai/31?nam=2024").get_data(as_text=True)
     assert f"Số phiếu: {(~raw.flagged).sum()}" in html
+
+
+def test_public_page_in_english_shows_english_unit_and_procedure_names(app, client, demo, raw):
+    from sqlalchemy import select
+
+    from survey import db
+    from survey.models import Service
+
+    html = client.get(f"/cong-khai/{demo.unit_code}?nam=2024&lang=en").get_data(as_text=True)
+    assert "<strong>An Lao Commune</strong>" in html and "An Lao Commune, Hai Phong City" in html
+    assert "Birth registration <small>(1.001193)</small>" in html and "Xã An Lão" not in html
+    with app.app_context():  # a procedure without an English name keeps its Vietnamese one
+        s = db.session()
+        s.scalars(select(Service).where(Service.code == "1.001193")).one().name_en = ""
+        s.commit()
+    html = client.get(f"/cong-khai/{demo.unit_code}?nam=2024&lang=en").get_data(as_text=True)
+    assert "Đăng ký khai sinh <small>(1.001193)</small>" in html
+    html = client.get(f"/cong-khai/{demo.unit_code}?nam=2024&lang=vi").get_data(as_text=True)
+    assert "Xã An Lão, Thành phố Hải Phòng" in html and "Marriage registration" not in html
