@@ -155,6 +155,8 @@ def from_environment(instance_path: Path, overrides: dict | None = None) -> dict
         "PORT": _int("PORT", 5000),
         "REDIS_URL": _redis_url(),
         "SIPAS_MIN_N": _int("SIPAS_MIN_N", 30),
+        # how long a reverse proxy or browser may reuse a public city page before revalidating
+        "SIPAS_PUBLIC_MAX_AGE": _int("SIPAS_PUBLIC_MAX_AGE", 300),
         **_method_settings(),
         # `sipas serve` builds the rollup of past days this often (0: a timer
         # or cron runs `sipas results rollup --missing` instead).

@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 
 from survey.models import Unit
 from survey.results import forms, queries
-from survey.results.config import Method
+from survey.results.city import CityView, city_view
+from survey.results.config import Method, definition
 from survey.results.filters import Filters, Period
 from survey.results.forms import FormChoice
 from survey.results.units import unit_and_descendants
@@ -66,3 +67,12 @@ def publication(s: Session, unit: Unit, period: Period, method: Method, form: st
                                              named["service_name_en"] or "", rows))
     services.sort(key=lambda v: v.code)
     return Publication(unit, period, n, headline, services, hidden, method, choice)
+
+
+def city_publication(s: Session, city: Unit, period: Period, method: Method,
+                     form: str | None = None) -> tuple[CityView, FormChoice]:
+    """Every commune's figures of the year for the public page (the page hides those under min n)."""
+    f, choice = forms.choose(s, Filters(unit_ids=tuple(sorted(unit_and_descendants(s, city.id))),
+                                        period=period), form)
+    elements = [e.code for e in definition(f.questionnaire).elements]
+    return city_view(s, city, f, method, elements), choice
