@@ -190,6 +190,11 @@ def from_environment(instance_path: Path, overrides: dict | None = None) -> dict
         # far above a year of one commune's dossiers.
         "MAX_CONTENT_LENGTH": _int("SIPAS_MAX_UPLOAD_BYTES", 10 * 1024 * 1024),
         "WTF_CSRF_TIME_LIMIT": None,
+        # Flask-WTF's HTTPS check wants a Referer from this host, and our
+        # Referrer-Policy (no-referrer: the survey token is in the URL) means
+        # browsers send none: behind TLS every staff POST was refused. The
+        # token is session-bound and the cookie SameSite=Lax and Secure.
+        "WTF_CSRF_SSL_STRICT": False,
         "BABEL_DEFAULT_LOCALE": "vi",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
     }

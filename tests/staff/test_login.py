@@ -135,3 +135,28 @@ def test_audit_log_page_lists_events_for_admins_only(app, client, staff):
     assert viewer.get("/staff/admin/audit").status_code == 403
     menu = viewer.get("/staff/").get_data(as_text=True)
     assert "/staff/admin/audit" not in menu and "/staff/account/password" in menu
+
+
+def test_login_over_https_behind_the_proxy_needs_no_referer(database_url, staff):
+    """A browser sends no Referer (our Referrer-Policy is no-referrer), yet staff forms must post over HTTPS.
+
+    Flask-WTF's strict-SSL check refused every staff POST arriving with
+    X-Forwarded-Proto: https and no Referer (400): behind nginx, nobody
+    could log in. Found by the failover test (tests/failover/).
+    """
+    from survey import create_app
+
+    behind_proxy = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "DATABASE_URL": database_url,
+                               "SIPAS_BASE_URL": "https://khaosat.example.gov.vn", "SIPAS_PROXY_COUNT": 1,
+                               "SIPAS_PRODUCTION": True, "SESSION_COOKIE_SECURE": True})
+    client = behind_proxy.test_client()
+    https = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "khaosat.example.gov.vn",
+             "X-Forwarded-For": "203.0.113.7"}
+    page = client.get("/staff/login", headers=https)
+    assert page.headers["Referrer-Policy"] == "no-referrer"
+    done = client.post("/staff/login", headers=https, data={
+        "username": "admin1", "password": PASSWORD, "csrf_token": csrf_from(page)})
+    assert done.status_code == 302, done.status_code
+    # Still refused without the session-bound token.
+    assert client.post("/staff/logout", headers=https, data={}).status_code == 400
+    behind_proxy.extensions["sipas.engine"].dispose()
