@@ -99,15 +99,7 @@ def populate(database_url: str, responses: int, seed: int = 2024, days: int = 36
         conn.execute(text("DELETE FROM stat_cell"))
         conn.execute(text("DELETE FROM stat_day"))
         for offset in range(0, responses, CHUNK):
-            n = min(CHUNK, responses - offset)
-            resp, ans = _rows(rng, first + offset, n, catalogue, q, start, days)
-            if conn.dialect.name == "postgresql":
-                _copy(conn, "response", RESPONSE_COLS, resp)
-                _copy(conn, "answer", ("response_id", "item_code", "value"), ans)
-            else:
-                raw = conn.connection.driver_connection
-                raw.executemany(f"INSERT INTO response ({', '.join(RESPONSE_COLS)}) VALUES ({', '.join('?' * 9)})", resp)
-                raw.executemany("INSERT INTO answer (response_id, item_code, value) VALUES (?, ?, ?)", ans)
+            write_responses(conn, rng, first + offset, min(CHUNK, responses - offset), catalogue, q, start, days)
         rollup_triggers.create(conn)
         if conn.dialect.name == "postgresql":
             conn.execute(text("SELECT setval(pg_get_serial_sequence('response', 'id'), (SELECT max(id) FROM response))"))
@@ -120,6 +112,24 @@ def populate(database_url: str, responses: int, seed: int = 2024, days: int = 36
             conn.execute(text("ANALYZE"))
     engine.dispose()
     return time.perf_counter() - t0
+
+
+def write_responses(conn, rng, first_id: int, n: int, catalogue, q, start: datetime, days: int) -> None:
+    """Write `n` synthetic responses (ids from `first_id`) of one unit, in the storage format.
+
+    ``catalogue`` is (service ids, counter of each service, questionnaire id,
+    unit id); the city benchmark (bench/city.py) calls it once per commune.
+    COPY on PostgreSQL, executemany on SQLite; the caller owns the transaction
+    and the rollup triggers.
+    """
+    resp, ans = _rows(rng, first_id, n, catalogue, q, start, days)
+    if conn.dialect.name == "postgresql":
+        _copy(conn, "response", RESPONSE_COLS, resp)
+        _copy(conn, "answer", ("response_id", "item_code", "value"), ans)
+    else:
+        raw = conn.connection.driver_connection
+        raw.executemany(f"INSERT INTO response ({', '.join(RESPONSE_COLS)}) VALUES ({', '.join('?' * 9)})", resp)
+        raw.executemany("INSERT INTO answer (response_id, item_code, value) VALUES (?, ?, ?)", ans)
 
 
 def _copy(conn, table: str, columns: tuple[str, ...], rows) -> None:

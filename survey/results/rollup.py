@@ -19,10 +19,10 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import delete, func, insert, select, text
 from sqlalchemy.orm import Session
 
-from survey.models import Questionnaire, Response, StatCell, StatDay, Unit
+from survey.models import Questionnaire, Response, StatCell, StatDay, StatMonthCell, StatMonthDay, Unit
 from survey.models.rollup_triggers import LOCK_CLASS
 from survey.questionnaire.loader import shipped
-from survey.results import packed
+from survey.results import months, packed
 from survey.results.cells import aggregate
 from survey.results.filters import LOCAL
 from survey.results.layout import PAYLOAD_DTYPE, Layout, layout_of
@@ -130,6 +130,24 @@ def fill(bind, qid: int, layout: Layout, unit_id: int, first: date, last: date,
     return total
 
 
+def fill_months(bind, qid: int, layout: Layout, unit_id: int, first: date, last: date) -> int:
+    """Sum every whole month of first..last whose days are all stored; one transaction each.
+
+    A rebuilt day has dropped its month's rows with its marker, so `missing`
+    finds those months again. Returns the months summed.
+    """
+    with Session(bind) as probe:
+        todo = months.missing(probe, qid, layout.method, unit_id, first, last)
+    done = 0
+    for month in todo:
+        with Session(bind) as s:
+            _begin_locked(s, unit_id)
+            if months.missing(s, qid, layout.method, unit_id, month, months.month_end(month)):
+                done += months.build(s, qid, layout, unit_id, month)
+            s.commit()
+    return done
+
+
 def runs_days(first: date, last: date) -> list[date]:
     return [first + timedelta(days=d) for d in range((last - first).days + 1)]
 
@@ -159,7 +177,9 @@ def build(bind, methods: tuple[str, ...], units: list[int] | None = None, start:
     for qid, definition, unit, first in series:
         for method in methods:
             if first <= last:
-                responses += fill(bind, qid, layout_of(definition, method), unit, first, last, refresh=refresh)
+                layout = layout_of(definition, method)
+                responses += fill(bind, qid, layout, unit, first, last, refresh=refresh)
+                fill_months(bind, qid, layout, unit, first, last)
                 built += 1
     return responses, built
 
@@ -167,5 +187,5 @@ def build(bind, methods: tuple[str, ...], units: list[int] | None = None, start:
 def clear(s: Session) -> None:
     """Drop the whole cache (after a restore); `sipas results rollup --missing` refills it."""
     conn = s.connection()
-    for model in (StatCell, StatDay):
+    for model in (StatMonthDay, StatMonthCell, StatCell, StatDay):
         conn.execute(delete(model))

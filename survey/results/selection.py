@@ -19,8 +19,8 @@ from sqlalchemy import event, false, select
 from sqlalchemy.orm import Session
 
 from analysis.sufficient import SufficientStats
-from survey.models import Questionnaire, Service, StatCell, StatDay, Unit
-from survey.results import packed, rollup, sql
+from survey.models import Questionnaire, Service, StatCell, StatDay, StatMonthCell, Unit
+from survey.results import months, packed, rollup, sql
 from survey.results.cells import Cells, aggregate, group_sum
 from survey.results.config import definition
 from survey.results.filters import Filters, Period
@@ -47,16 +47,17 @@ def _forget(session: Session, *_args) -> None:
     session.info.pop(MEMO_KEY, None)
 
 
-def _cell_filters(f: Filters) -> list:
+def _cell_filters(f: Filters, model=StatCell) -> list:
+    """The selection's filters on the keys of a day cell (or a month cell: the same columns)."""
     where = []
     if f.field_id is not None:
-        where.append(StatCell.service_id.in_(select(Service.id).where(Service.field_id == f.field_id)))
-    for column, value in ((StatCell.service_id, f.service_id),
-                          (StatCell.service_point_id, f.service_point_id), (StatCell.channel, f.channel)):
+        where.append(model.service_id.in_(select(Service.id).where(Service.field_id == f.field_id)))
+    for column, value in ((model.service_id, f.service_id),
+                          (model.service_point_id, f.service_point_id), (model.channel, f.channel)):
         if value is not None:
             where.append(column == value)
     if not f.include_flagged:
-        where.append(StatCell.flagged == false())
+        where.append(model.flagged == false())
     return where
 
 
@@ -131,12 +132,20 @@ def cells_for(s: Session, f: Filters, method: str) -> tuple[Layout, Cells]:
             if lo <= stop:
                 ranges[unit] = lo
         marked = _marked(s, qid, layout.method, list(ranges), min(ranges.values()), stop) if ranges else {}
-        # The marker set read once decides both parts, so no day is counted twice or missed.
-        if marked:
-            out += _stored(s, f, qid, layout, marked)
+        # Whole months summed by the job replace their days (survey/results/months.py).
+        whole = months.complete(s, qid, layout.method, list(ranges), first, stop) if ranges else {}
+        covered = {unit: {d for m in ms for d in rollup.runs_days(m, months.month_end(m))}
+                   for unit, ms in whole.items()}
+        if whole:
+            out += months.stored(s, _cell_filters(f, StatMonthCell), qid, layout, whole)
+        by_day = {unit: days - covered.get(unit, set()) for unit, days in marked.items()}
+        by_day = {unit: days for unit, days in by_day.items() if days}
+        # The marker set read once decides every part, so no day is counted twice or missed.
+        if by_day:
+            out += _stored(s, f, qid, layout, by_day)
         missing: dict[tuple[date, date], list[int]] = {}
         for unit, lo in ranges.items():
-            have = marked.get(unit, set())
+            have = marked.get(unit, set()) | covered.get(unit, set())
             days = [d for d in rollup.runs_days(lo, stop) if d not in have]
             if len(days) > LIVE_WARN_DAYS:
                 log.warning("unit %s: %d past days read live; run `sipas results rollup --missing`",

@@ -1,0 +1,132 @@
+"""The second tier of the rollup cache: month cells, the sums of a month's day cells.
+
+A city's year is ~100 communes × ~10 (service, counter) pairs × 365 days of
+day cells (several hundred thousand rows, ~1 GB of payload); the same year in
+month cells is 30 times fewer rows. The rollup job sums a month once every
+day of it is stored (survey/results/rollup.py calls `fill`); a page reads
+the month cells of complete months and the day cells or live answers for
+the rest (survey/results/selection.py).
+
+Staying exact needs no new trigger: each month cell set has one
+`stat_month_day` row per day, with a foreign key that cascades from that
+day's `stat_day` marker. Whatever drops a day marker — the triggers on any
+write to a response or an answer, a rebuild of the day, `sipas restore` —
+drops the row in the same statement, so the month counts as incomplete
+(fewer rows than days) and is read from its days until the job sums it
+again. Builds run under the unit's lock, like the day builds.
+"""
+from __future__ import annotations
+
+import calendar
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.orm import Session
+
+from survey.models import StatCell, StatDay, StatMonthCell, StatMonthDay
+from survey.results.cells import Cells, group_sum
+from survey.results.layout import PAYLOAD_DTYPE, Layout
+
+MONTH_KEYS = ("service", "point", "channel", "flagged")
+
+
+def month_start(d: date) -> date:
+    return d.replace(day=1)
+
+
+def month_end(m: date) -> date:
+    return m.replace(day=calendar.monthrange(m.year, m.month)[1])
+
+
+def whole_months(first: date, last: date) -> list[date]:
+    """The months lying entirely within first..last (their first days)."""
+    m = month_start(first) if first.day == 1 else month_end(first) + timedelta(days=1)
+    out = []
+    while month_end(m) <= last:
+        out.append(m)
+        m = month_end(m) + timedelta(days=1)
+    return out
+
+
+def complete(s: Session, qid: int, method: str, units, first: date, last: date) -> dict[int, set[date]]:
+    """Per unit, the months within first..last whose every day is still summed in their month cells."""
+    months = whole_months(first, last)
+    if not months:
+        return {}
+    rows = s.execute(select(StatMonthDay.unit_id, StatMonthDay.month, func.count())
+                     .where(StatMonthDay.questionnaire_id == qid, StatMonthDay.method == method,
+                            StatMonthDay.unit_id.in_(list(units)), StatMonthDay.month >= months[0],
+                            StatMonthDay.month <= months[-1])
+                     .group_by(StatMonthDay.unit_id, StatMonthDay.month))
+    out: dict[int, set[date]] = {}
+    for unit, month, days in rows:
+        if days == month_end(month).day:
+            out.setdefault(unit, set()).add(month)
+    return out
+
+
+def stored(s: Session, where: list, qid: int, layout: Layout, months: dict[int, set[date]]) -> Cells:
+    """Month cells of the complete unit-months only (`where`: filters on StatMonthCell's keys)."""
+    first = min(min(m) for m in months.values())
+    last = max(max(m) for m in months.values())
+    rows = s.execute(select(StatMonthCell.unit_id, StatMonthCell.service_id, StatMonthCell.service_point_id,
+                            StatMonthCell.channel, StatMonthCell.flagged, StatMonthCell.month, StatMonthCell.n,
+                            StatMonthCell.payload)
+                     .where(StatMonthCell.questionnaire_id == qid, StatMonthCell.method == layout.method,
+                            StatMonthCell.unit_id.in_(list(months)), StatMonthCell.month >= first,
+                            StatMonthCell.month <= last, *where)).all()
+    wanted = {(u, m) for u, ms in months.items() for m in ms}
+    rows = [r for r in rows if (r[0], r[5]) in wanted]
+    if not rows:
+        return Cells.empty(layout)
+    cols = list(zip(*rows))
+    # a month cell stands for its days: its key is the month's first day (grouping by month stays right)
+    keys = pd.DataFrame({"unit": cols[0], "service": cols[1], "point": [-1 if p is None else p for p in cols[2]],
+                         "channel": cols[3], "flagged": cols[4],
+                         "day": np.array([m.toordinal() for m in cols[5]], dtype=np.int64)})
+    sums = np.frombuffer(b"".join(cols[7]), dtype=PAYLOAD_DTYPE).reshape(len(rows), layout.size).astype(float)
+    return Cells(keys, np.asarray(cols[6], dtype=float), sums)
+
+
+def build(s: Session, qid: int, layout: Layout, unit_id: int, month: date) -> bool:
+    """Sum a month's day cells into month cells, if every day of it is marked (caller holds the lock)."""
+    last = month_end(month)
+    marked = s.scalar(select(func.count()).select_from(StatDay).where(
+        StatDay.questionnaire_id == qid, StatDay.method == layout.method, StatDay.unit_id == unit_id,
+        StatDay.day >= month, StatDay.day <= last))
+    if marked != last.day:
+        return False
+    rows = s.execute(select(StatCell.service_id, StatCell.service_point_id, StatCell.channel, StatCell.flagged,
+                            StatCell.n, StatCell.payload)
+                     .where(StatCell.questionnaire_id == qid, StatCell.method == layout.method,
+                            StatCell.unit_id == unit_id, StatCell.day >= month, StatCell.day <= last)).all()
+    for model, column in ((StatMonthCell, StatMonthCell.month), (StatMonthDay, StatMonthDay.month)):
+        s.execute(delete(model).where(model.questionnaire_id == qid, model.method == layout.method,
+                                      model.unit_id == unit_id, column == month))
+    if rows:
+        cols = list(zip(*rows))
+        keys = pd.DataFrame({"service": cols[0], "point": [-1 if p is None else p for p in cols[1]],
+                             "channel": cols[2], "flagged": cols[3]})
+        gid = keys.groupby(list(MONTH_KEYS), sort=False).ngroup().to_numpy()
+        _, first = np.unique(gid, return_index=True)
+        sums = np.frombuffer(b"".join(cols[5]), dtype=PAYLOAD_DTYPE).reshape(len(rows), layout.size)
+        # float32 stays exact for a month too: sums of multiples of 1/16 below 2^24/16 (docs/aggregation.md)
+        total = group_sum(gid, sums.astype(float), len(first)).astype(PAYLOAD_DTYPE)
+        n = np.bincount(gid, weights=np.asarray(cols[4], dtype=float), minlength=len(first))
+        k = keys.iloc[first].reset_index(drop=True)
+        s.execute(insert(StatMonthCell), [
+            {"questionnaire_id": qid, "method": layout.method, "unit_id": unit_id, "service_id": int(sv),
+             "service_point_id": None if p < 0 else int(p), "channel": ch, "flagged": bool(fl), "month": month,
+             "n": int(cnt), "payload": payload.tobytes()}
+            for sv, p, ch, fl, cnt, payload in zip(k.service, k.point, k.channel, k.flagged, n, total)])
+    s.execute(insert(StatMonthDay), [{"questionnaire_id": qid, "method": layout.method, "unit_id": unit_id,
+                                      "day": month + timedelta(days=d), "month": month} for d in range(last.day)])
+    return True
+
+
+def missing(s: Session, qid: int, method: str, unit_id: int, first: date, last: date) -> list[date]:
+    """Whole months of first..last not complete in the second tier."""
+    have = complete(s, qid, method, [unit_id], first, last).get(unit_id, set())
+    return [m for m in whole_months(first, last) if m not in have]
