@@ -6,14 +6,21 @@ optional answer and the comment within two minutes, so such a cluster is
 flagged with a reason the analyst can read, and analyses may exclude it.
 Responses are compared by their fingerprint (a hash of service, answers and
 comment, survey/models/responses.py), one indexed query per submission.
+
+The reason is stored in Vietnamese (as rows stored before it went through
+gettext were), so exports and old rows read the same; pages translate it when
+shown (``reason_text``), recognising the stored sentence by its shape.
 """
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app, has_app_context
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -50,6 +57,35 @@ _FIRST_TWIN = (select(Response.id, Response.submitted_at).where(*_SAME, Response
                .order_by(Response.submitted_at, Response.id).limit(1))
 
 
+def twin_reason(first: object, seconds: object, copies: object, window: object) -> str:
+    """The reason a copy is flagged, in the current language."""
+    return _("Trùng hoàn toàn với phiếu #%(first)s gửi trước %(seconds)s giây tại cùng quầy "
+             "(%(copies)s phiếu giống hệt trong %(window)s giây)",
+             first=first, seconds=seconds, copies=copies, window=window)
+
+
+_FIELDS = ("first", "seconds", "copies", "window")
+
+
+def _stored_shape() -> re.Pattern[str]:
+    # The Vietnamese sentence with each number replaced by a group: built from
+    # the message itself, so the two can never drift apart.
+    with force_locale("vi"):
+        text = twin_reason(*(f"\x00{name}\x00" for name in _FIELDS))
+    pattern = re.escape(text)
+    for name in _FIELDS:
+        pattern = pattern.replace(re.escape(f"\x00{name}\x00"), rf"(?P<{name}>\d+)")
+    return re.compile(pattern + "$")
+
+
+def reason_text(stored: str | None) -> str:
+    """A stored flag reason in the current language; a reason of another shape is shown as stored."""
+    if not stored:
+        return ""
+    found = _stored_shape().match(stored)
+    return twin_reason(*(found[name] for name in _FIELDS)) if found else stored
+
+
 def _window() -> timedelta:
     config = current_app.config if has_app_context() else {}
     seconds = config.get("SIPAS_DUPLICATE_WINDOW_SECONDS", DEFAULT_WINDOW_SECONDS)
@@ -79,8 +115,8 @@ def flag_twins(s: Session, new: Stored, window: timedelta | None = None) -> list
         return []  # the new response is the cluster's first (a later copy committed before it)
     copies = s.scalar(select(func.count()).select_from(Response).where(*_SAME), params)
     seconds = int((new.submitted_at - first.submitted_at).total_seconds())
-    reason = (f"Trùng hoàn toàn với phiếu #{first.id} gửi trước {seconds} giây tại cùng quầy "
-              f"({copies} phiếu giống hệt trong {int(window.total_seconds())} giây)")
+    with force_locale("vi"):  # stored in Vietnamese whatever the citizen's language; see reason_text
+        reason = twin_reason(first.id, seconds, copies, int(window.total_seconds()))
     # The new copy, and any copy that raced it to the commit unflagged; never the first.
     later = s.execute(select(Response.id, Response.submitted_at)
                       .where(*_SAME, Response.flagged.is_(False), Response.id != first.id)

@@ -12,6 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -26,8 +28,8 @@ __all__ = ["COLUMNS", "FrameFileError", "ImportReport", "guess_mapping", "import
 
 COLUMNS = ("code", "name", "field", "field_code", "name_en")
 REQUIRED = ("code", "name", "field")
-LABELS = {"code": "Mã thủ tục", "name": "Tên thủ tục", "field": "Lĩnh vực", "field_code": "Mã lĩnh vực",
-          "name_en": "Tên tiếng Anh"}
+LABELS = {"code": _l("Mã thủ tục"), "name": _l("Tên thủ tục"), "field": _l("Lĩnh vực"),
+          "field_code": _l("Mã lĩnh vực"), "name_en": _l("Tên tiếng Anh")}
 ALIASES = {
     "code": ("ma thu tuc", "ma tthc", "ma so tthc", "ma thu tuc hanh chinh", "ma so", "ma",
              "procedure code", "code"),
@@ -69,19 +71,19 @@ def _field_code(name: str) -> str:
 
 def _check(values: dict[str, str], seen: dict[str, int]) -> str | None:
     if not values["code"]:
-        return "Thiếu mã thủ tục."
+        return _("Thiếu mã thủ tục.")
     if len(values["code"]) > 20 or any(c.isspace() for c in values["code"]):
-        return "Mã thủ tục không hợp lệ (tối đa 20 ký tự, không có khoảng trắng)."
+        return _("Mã thủ tục không hợp lệ (tối đa 20 ký tự, không có khoảng trắng).")
     if not values["name"]:
-        return "Thiếu tên thủ tục."
+        return _("Thiếu tên thủ tục.")
     if len(values["name"]) > 500:
-        return "Tên thủ tục dài quá 500 ký tự."
+        return _("Tên thủ tục dài quá 500 ký tự.")
     if len(values.get("name_en") or "") > 500:
-        return "Tên tiếng Anh dài quá 500 ký tự."
+        return _("Tên tiếng Anh dài quá 500 ký tự.")
     if not values["field"]:
-        return "Thiếu lĩnh vực."
+        return _("Thiếu lĩnh vực.")
     if values["code"] in seen:
-        return f"Mã thủ tục trùng với dòng {seen[values['code']]}."
+        return _("Mã thủ tục trùng với dòng %(line)s.", line=seen[values["code"]])
     return None
 
 
@@ -107,7 +109,8 @@ def _field(s: Session, cache: dict[str, Field], name: str, code: str,
     return cache[key]
 
 
-SHARED_ROW = "Thủ tục dùng chung: chỉ quản trị viên của đơn vị sở hữu (thành phố/tỉnh) được sửa; dòng này bị bỏ qua."
+SHARED_ROW = _l("Thủ tục dùng chung: chỉ quản trị viên của đơn vị sở hữu (thành phố/tỉnh) được sửa; "
+                "dòng này bị bỏ qua.")
 
 
 def import_rows(s: Session, rows: list[list[str]], mapping: dict[str, int],
@@ -117,9 +120,9 @@ def import_rows(s: Session, rows: list[list[str]], mapping: dict[str, int],
     New rows are owned by ``owner_id`` (None = shared); an existing row that
     ``editable(row owner)`` refuses is reported, not changed.
     """
-    missing = [LABELS[r] for r in REQUIRED if r not in mapping]
+    missing = [str(LABELS[r]) for r in REQUIRED if r not in mapping]
     if missing:
-        raise ValueError("Chưa chọn cột: " + ", ".join(missing))
+        raise ValueError(_("Chưa chọn cột: %(columns)s", columns=", ".join(missing)))
     report, fields = ImportReport(), {}
     seen: dict[str, int] = {}
     for line, row in enumerate(rows, start=2):
@@ -132,7 +135,7 @@ def import_rows(s: Session, rows: list[list[str]], mapping: dict[str, int],
         seen[values["code"]] = line
         before = s.scalar(select(Service).where(Service.code == values["code"]))
         if before is not None and not editable(before.unit_id):
-            report.errors.append((line, SHARED_ROW))
+            report.errors.append((line, str(SHARED_ROW)))
             continue
         field = _field(s, fields, values["field"], values["field_code"][:40], owner_id, editable)
         state = (before.name, before.field_id, before.name_en) if before else None

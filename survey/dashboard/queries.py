@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from survey.dashboard.search import contains
+from survey.integrity import reason_text
 from survey.models import Comment, Field, Questionnaire, Response, Service, ServicePoint, Unit
 from survey.results.filters import LOCAL, Filters
 from survey.results.sql import scope
@@ -100,4 +101,4 @@ def flagged(s: Session, f: Filters, page: int) -> tuple[list[FlaggedRow], int]:
         .outerjoin(ServicePoint, ServicePoint.id == Response.service_point_id)
         .where(*where).order_by(Response.submitted_at.desc(), Response.id.desc())
         .limit(PAGE_SIZE).offset((max(page, 1) - 1) * PAGE_SIZE)).all()
-    return [FlaggedRow(r[0], r[1].astimezone(LOCAL), r[2], r[3], r[4], r[5]) for r in rows], total
+    return [FlaggedRow(r[0], r[1].astimezone(LOCAL), r[2], r[3], r[4], reason_text(r[5])) for r in rows], total

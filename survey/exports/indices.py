@@ -134,7 +134,7 @@ def method_table(f: Filters, found: list[Form], method: Method, shown: Period | 
     rows: list[tuple[str, object]] = []
     for form in found:
         for q in reversed(definitions(form.versions)):
-            rows.append((_("Bảng hỏi"), f"{q.title.vi} (phiên bản {q.version})"))
+            rows.append((_("Bảng hỏi"), _("%(title)s (phiên bản %(version)s)", title=q.title.vi, version=q.version)))
             rows.append((_("Căn cứ"), q.basis))
     if len(found) > 1:
         rows.append((_("Bảng hỏi khác nhau"), _("Các bảng hỏi có tiêu chí khác nhau được tính riêng; "

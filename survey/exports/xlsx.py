@@ -32,6 +32,7 @@ from decimal import Decimal
 from typing import IO, Iterable, Iterator, Sequence
 
 import numpy as np
+from flask_babel import gettext as _
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -239,7 +240,8 @@ def _write_parts(book: zipfile.ZipFile, sheet: Sheet, first_index: int, name_of)
                 ref = f"A{len(top)}:{_column(width - 1)}{max(number, len(top))}"
             tail = f'<autoFilter ref="{ref}"/>' if ref else ""
             part.write(("".join(batch) + f"</sheetData>{tail}{merge}{_PRINT}</worksheet>").encode())
-        parts.append(_Part(name_of(sheet.title if not parts else f"{sheet.title} (tiếp {len(parts) + 1})"), ref,
+        parts.append(_Part(name_of(sheet.title if not parts else _("%(title)s (tiếp %(n)s)", title=sheet.title,
+                                                                      n=len(parts) + 1)), ref,
                            len(top) if header else None))
         if pending is None:
             return parts

@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from flask_babel import lazy_gettext as _l
+
 FIELDS = ("code", "procedure", "received", "due", "returned", "channel", "paid_online")
 REQUIRED = ("code", "procedure", "received")
 
@@ -24,9 +26,9 @@ ALIASES = {
 }
 
 FIELD_LABELS = {
-    "code": "Mã hồ sơ", "procedure": "Mã thủ tục", "received": "Ngày tiếp nhận",
-    "due": "Ngày hẹn trả", "returned": "Ngày trả kết quả", "channel": "Hình thức nộp",
-    "paid_online": "Thanh toán trực tuyến",
+    "code": _l("Mã hồ sơ"), "procedure": _l("Mã thủ tục"), "received": _l("Ngày tiếp nhận"),
+    "due": _l("Ngày hẹn trả"), "returned": _l("Ngày trả kết quả"), "channel": _l("Hình thức nộp"),
+    "paid_online": _l("Thanh toán trực tuyến"),
 }
 
 

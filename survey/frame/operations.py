@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import cast
 
+from flask_babel import gettext as _
 from sqlalchemy import Table, insert, select, update
 from sqlalchemy.orm import Session
 
@@ -39,28 +40,30 @@ def _value(row: list[str], mapping: dict[str, int], name: str) -> str:
 
 
 def _parse_row(row, mapping, services) -> dict:
-    """Return the dossier's values or raise ValueError with a Vietnamese message."""
+    """Return the dossier's values or raise ValueError with a message for the report (through gettext)."""
     out = {"code": _value(row, mapping, "code")}
     if not out["code"] or len(out["code"]) > 60:
-        raise ValueError("thiếu mã hồ sơ hoặc mã quá dài")
+        raise ValueError(_("thiếu mã hồ sơ hoặc mã quá dài"))
     proc = _value(row, mapping, "procedure")
     if proc not in services:
-        raise ValueError(f"mã thủ tục “{proc[:30]}” không có trong danh mục")
+        raise ValueError(_("mã thủ tục “%(code)s” không có trong danh mục", code=proc[:30]))
     out["service_id"] = services[proc]
     for name, column in (("received", "received_on"), ("due", "due_on"), ("returned", "returned_on")):
         raw = _value(row, mapping, name)
         try:
             out[column] = _date(raw) if raw else None
         except ValueError:
-            raise ValueError(f"{FIELD_LABELS[name]} “{raw[:20]}” không phải ngày dd/mm/yyyy") from None
+            raise ValueError(_("%(column)s “%(value)s” không phải ngày dd/mm/yyyy", column=FIELD_LABELS[name],
+                               value=raw[:20])) from None
     if out["received_on"] is None:
-        raise ValueError("thiếu ngày tiếp nhận")
+        raise ValueError(_("thiếu ngày tiếp nhận"))
     for name, parse in _PARSERS:
         raw = _value(row, mapping, name)
         try:
             out[name] = parse(raw)
         except ValueError:
-            raise ValueError(f"{FIELD_LABELS[name]} “{raw[:20]}” không nhận dạng được") from None
+            raise ValueError(_("%(column)s “%(value)s” không nhận dạng được", column=FIELD_LABELS[name],
+                               value=raw[:20])) from None
     return out
 
 
@@ -80,7 +83,7 @@ def import_dossiers(s: Session, unit_id: int, headers: list[str], rows: list[lis
     """Add new dossiers and update known ones; nothing is stored if a column is missing."""
     report = ImportReport()
     mapping = guess_mapping(headers, given)
-    report.missing_columns = [FIELD_LABELS[n] for n in REQUIRED if n not in mapping]
+    report.missing_columns = [str(FIELD_LABELS[n]) for n in REQUIRED if n not in mapping]
     if report.missing_columns:
         return report
     services = dict(s.execute(select(Service.code, Service.id)).all())
@@ -93,7 +96,7 @@ def import_dossiers(s: Session, unit_id: int, headers: list[str], rows: list[lis
         try:
             values = _parse_row(row, mapping, services)
             if values["code"] in seen:
-                raise ValueError("mã hồ sơ lặp lại trong tệp")
+                raise ValueError(_("mã hồ sơ lặp lại trong tệp"))
         except ValueError as exc:
             report.errors.append((line, str(exc)))
             continue

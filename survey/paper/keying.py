@@ -4,6 +4,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
+
 from survey.citizen.submission import clean_text
 from survey.questionnaire.definition import QuestionnaireDefinition
 
@@ -40,22 +42,22 @@ def parse(form, q: QuestionnaireDefinition, service_codes: list[str]) -> Keying:
     """Read the entry screen's fields; the service is keyed as its number in the list."""
     k = Keying(number=form.get("number", "").strip()[:20], comment=clean_text(form.get("comment", ""))[:q.comment_max_length])
     if not k.number.isalnum():
-        k.errors["number"] = "Nhập số phiếu ghi trên tờ phiếu (chữ và số)."
+        k.errors["number"] = _("Nhập số phiếu ghi trên tờ phiếu (chữ và số).")
     raw = form.get("service", "").strip()
     if raw.isdigit() and 1 <= int(raw) <= len(service_codes):
         k.service = service_codes[int(raw) - 1]
     else:
-        k.errors["service"] = f"Nhập số thứ tự thủ tục từ 1 đến {len(service_codes)}."
+        k.errors["service"] = _("Nhập số thứ tự thủ tục từ 1 đến %(n)s.", n=len(service_codes))
     valid = q.valid_values()
     required = {c.code for c in q.criteria} if q.criteria_required else set()
     for code in items(q):
         raw = form.get(code, "").strip()
         if raw in ("", "0"):
             if code in required:
-                k.errors[code] = "Bắt buộc"
+                k.errors[code] = _("Bắt buộc")
             continue
         if not raw.isdigit() or int(raw) not in valid[code]:
-            k.errors[code] = "Sai giá trị"
+            k.errors[code] = _("Sai giá trị")
         else:
             k.answers[code] = int(raw)
     return k

@@ -5,6 +5,7 @@ import json
 import uuid
 from datetime import datetime, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -25,7 +26,7 @@ def _count(s: Session, plan: Plan, form: PaperForm, payload: str) -> None:
     data = json.loads(payload)
     service = next((ps.service for ps in plan.services if ps.service.code == data["service"]), None)
     if service is None:
-        raise KeyingError("Thủ tục trên phiếu không thuộc kế hoạch này.")
+        raise KeyingError(_("Thủ tục trên phiếu không thuộc kế hoạch này."))
     form.status = "counted"
     for entry in form.entries:
         entry.payload = None  # the answers now live in the response only
@@ -62,11 +63,12 @@ def key_in(s: Session, plan: Plan, number: str, user_id: int | None, payload: st
         form = PaperForm(plan_id=plan.id, number=number, status="pending")
         s.add(form)
     if form.status == "counted":
-        raise KeyingError(f"Phiếu số {number} đã được nhập đủ hai lần và đã tính.")
+        raise KeyingError(_("Phiếu số %(number)s đã được nhập đủ hai lần và đã tính.", number=number))
     if form.status == "conflict":
-        raise KeyingError(f"Phiếu số {number} đang có chênh lệch giữa hai lần nhập; cần đối chiếu trước.")
+        raise KeyingError(_("Phiếu số %(number)s đang có chênh lệch giữa hai lần nhập; cần đối chiếu trước.",
+                             number=number))
     if form.entries and user_id is not None and form.entries[0].user_id == user_id:
-        raise KeyingError("Lần nhập thứ hai phải do một người khác thực hiện.")
+        raise KeyingError(_("Lần nhập thứ hai phải do một người khác thực hiện."))
     form.entries.append(PaperEntry(user_id=user_id, payload=payload))
     if len(form.entries) == 2:
         if differences(form.entries[0].payload, form.entries[1].payload):
@@ -81,7 +83,7 @@ def key_in(s: Session, plan: Plan, number: str, user_id: int | None, payload: st
 def resolve(s: Session, plan: Plan, form: PaperForm, payload: str) -> None:
     """A supervisor keys the paper form a third time, looking at it: that keying counts."""
     if form.status != "conflict":
-        raise KeyingError("Phiếu này không có chênh lệch cần đối chiếu.")
+        raise KeyingError(_("Phiếu này không có chênh lệch cần đối chiếu."))
     _count(s, plan, form, payload)
 
 

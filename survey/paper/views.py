@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from survey import db
 from survey.auth.access import current_user, roles_required
@@ -31,10 +32,12 @@ def entry(plan_id: int):
         if not k.errors:
             try:
                 form = key_in(db.session(), plan, k.number, current_user.id, k.payload())
-                flash({"pending": f"Đã lưu lần nhập 1 của phiếu {k.number}; cần người thứ hai nhập lại.",
-                       "counted": f"Phiếu {k.number} khớp hai lần nhập và đã được tính.",
-                       "conflict": f"Phiếu {k.number} có chênh lệch giữa hai lần nhập; cần đối chiếu."}[form.status],
-                      "error" if form.status == "conflict" else "ok")
+                messages = {
+                    "pending": _("Đã lưu lần nhập 1 của phiếu %(number)s; cần người thứ hai nhập lại.", number=k.number),
+                    "counted": _("Phiếu %(number)s khớp hai lần nhập và đã được tính.", number=k.number),
+                    "conflict": _("Phiếu %(number)s có chênh lệch giữa hai lần nhập; cần đối chiếu.", number=k.number),
+                }
+                flash(messages[form.status], "error" if form.status == "conflict" else "ok")
                 return redirect(url_for("paper.entry", plan_id=plan_id), code=303)
             except KeyingError as exc:
                 db.session().rollback()
@@ -55,11 +58,11 @@ def conflicts_page(plan_id: int):
         k = keying.parse(request.form, q, [v.code for v in _services(plan)])
         form = s.query(PaperForm).filter_by(plan_id=plan.id, number=k.number).one_or_none()
         if form is None or k.errors:
-            flash("Phiếu đối chiếu chưa hợp lệ: " + ", ".join(sorted(k.errors)), "error")
+            flash(_("Phiếu đối chiếu chưa hợp lệ: %(fields)s", fields=", ".join(sorted(k.errors))), "error")
         else:
             try:
                 resolve(s, plan, form, k.payload())
-                flash(f"Phiếu {k.number} đã được đối chiếu và tính.", "ok")
+                flash(_("Phiếu %(number)s đã được đối chiếu và tính.", number=k.number), "ok")
             except KeyingError as exc:
                 flash(str(exc), "error")
         return redirect(url_for("paper.conflicts_page", plan_id=plan_id), code=303)

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import gettext as _
+
 from survey.forms_text import clean
 from survey.plans.operations import PlanError, PlanSettings, ReportSettings
 
@@ -19,14 +21,14 @@ def _date(raw: str) -> date:
     try:
         return date.fromisoformat(raw)
     except ValueError:
-        raise PlanError("Ngày không hợp lệ.") from None
+        raise PlanError(_("Ngày không hợp lệ.")) from None
 
 
 def _float(raw: str, scale: float = 1.0) -> float:
     try:
         return float(raw.replace(",", ".")) / scale
     except ValueError:
-        raise PlanError("Số không hợp lệ.") from None
+        raise PlanError(_("Số không hợp lệ.")) from None
 
 
 def report_settings_from(form) -> ReportSettings:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from survey.models import Plan, PlanService
@@ -29,10 +30,10 @@ class ReportSettings:
         limits = ((self.number, 20), (self.office, 200), (self.signer_title, 100), (self.signer_name, 100),
                   (self.recipients, 2000))
         if any(len(value) > limit for value, limit in limits):
-            raise PlanError("Thông tin báo cáo quá dài (số hiệu tối đa 20 ký tự, cơ quan soạn thảo 200, "
-                            "chức vụ và họ tên người ký 100, nơi nhận 2000).")
+            raise PlanError(_("Thông tin báo cáo quá dài (số hiệu tối đa 20 ký tự, cơ quan soạn thảo 200, "
+                              "chức vụ và họ tên người ký 100, nơi nhận 2000)."))
         if not self.signer_title.strip():
-            raise PlanError("Vui lòng nhập chức vụ người ký.")
+            raise PlanError(_("Vui lòng nhập chức vụ người ký."))
 
 
 @dataclass
@@ -52,19 +53,19 @@ class PlanSettings:
     def check(self) -> None:
         self.report.check()
         if not self.title.strip():
-            raise PlanError("Vui lòng nhập tên kế hoạch.")
+            raise PlanError(_("Vui lòng nhập tên kế hoạch."))
         if len(self.title.strip()) > 300:  # the column's String(300): PostgreSQL refuses more
-            raise PlanError("Tên kế hoạch dài quá 300 ký tự. Vui lòng rút gọn rồi lưu lại.")
+            raise PlanError(_("Tên kế hoạch dài quá 300 ký tự. Vui lòng rút gọn rồi lưu lại."))
         if self.end_date < self.start_date:
-            raise PlanError("Ngày kết thúc phải sau ngày bắt đầu.")
+            raise PlanError(_("Ngày kết thúc phải sau ngày bắt đầu."))
         if self.questionnaire not in shipped():
-            raise PlanError("Không có phiếu khảo sát này.")
+            raise PlanError(_("Không có phiếu khảo sát này."))
         if not 0.005 <= self.target_margin <= 0.25:
-            raise PlanError("Sai số mục tiêu phải từ 0,5% đến 25%.")
+            raise PlanError(_("Sai số mục tiêu phải từ %(low)s đến %(high)s.", low="0,5%", high="25%"))
         if self.sizing_method not in SIZING_METHODS or self.allocation not in ALLOCATIONS:
-            raise PlanError("Phương pháp tính cỡ mẫu không hợp lệ.")
+            raise PlanError(_("Phương pháp tính cỡ mẫu không hợp lệ."))
         if not 0.5 <= self.conf_level < 1 or not 0 < self.expected_share < 1:
-            raise PlanError("Độ tin cậy hoặc tỷ lệ hài lòng dự kiến không hợp lệ.")
+            raise PlanError(_("Độ tin cậy hoặc tỷ lệ hài lòng dự kiến không hợp lệ."))
 
 
 def save_plan(s: Session, unit_id: int, settings: PlanSettings, plan: Plan | None = None) -> Plan:

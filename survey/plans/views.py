@@ -4,6 +4,7 @@ from __future__ import annotations
 import io
 
 from flask import flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from survey import audit, db
@@ -81,7 +82,7 @@ def frame(plan_id: int):
     given = {k[4:]: v for k, v in request.form.items() if k.startswith("col_") and v.strip()}
     try:
         if upload is None:
-            raise FrameFileError("Vui lòng chọn tệp danh sách hồ sơ.")
+            raise FrameFileError(_("Vui lòng chọn tệp danh sách hồ sơ."))
         report = import_dossiers(db.session(), plan.unit_id, *read_table(upload.filename or "", upload.read()), given)
     except FrameFileError as exc:
         flash(str(exc), "error")
@@ -99,7 +100,7 @@ def sample(plan_id: int):
     n = sampling.draw(s, plan, None)
     issue_for_sample(s, plan)
     audit.record("plan.sample", f"plan:{plan_id}", f"n={n} seed={plan.seed}")
-    flash(f"Đã chọn {n} hồ sơ (hạt giống {plan.seed}) và tạo mã mời tương ứng.", "ok")
+    flash(_("Đã chọn %(n)s hồ sơ (hạt giống %(seed)s) và tạo mã mời tương ứng.", n=n, seed=plan.seed), "ok")
     return redirect(url_for("plans.detail", plan_id=plan_id), code=303)
 
 
@@ -110,10 +111,10 @@ def invitations(plan_id: int):
     s, plan = db.session(), plan_or_404(plan_id)
     service_id, count = request.form.get("service", type=int), request.form.get("count", type=int) or 0
     if service_id not in {ps.service_id for ps in plan.services} or not 0 < count <= 500:
-        flash("Chọn thủ tục và số mã từ 1 đến 500.", "error")
+        flash(_("Chọn thủ tục và số mã từ 1 đến 500."), "error")
     else:
         issue(s, plan, service_id, count, "counter")
-        flash(f"Đã tạo {count} mã mời phát tại quầy.", "ok")
+        flash(_("Đã tạo %(n)s mã mời phát tại quầy.", n=count), "ok")
     return redirect(url_for("plans.detail", plan_id=plan_id), code=303)
 
 
@@ -135,7 +136,7 @@ def call_list(plan_id: int):
     """The sampled dossiers per service (who gets a slip); never paired with codes."""
     from survey.exports.writer import Table, csv_chunks
     rows = sampling.sampled(db.session(), plan_or_404(plan_id))
-    table = Table("Danh sách hồ sơ được chọn", ["Mã thủ tục", "Thủ tục", "Mã hồ sơ"], rows)
+    table = Table(_("Danh sách hồ sơ được chọn"), [_("Mã thủ tục"), _("Thủ tục"), _("Mã hồ sơ")], rows)
     return b"".join(csv_chunks(table)), 200, {"Content-Type": "text/csv; charset=utf-8",
                                              "Content-Disposition": f"attachment; filename=mau-{plan_id}.csv"}
 
@@ -153,7 +154,7 @@ def report_settings(plan_id: int):
         flash(str(exc), "error")
         return redirect(url_for("plans.detail", plan_id=plan_id), code=303)
     audit.record("plan.report_settings", f"plan:{plan_id}")
-    flash("Đã lưu thể thức báo cáo.", "ok")
+    flash(_("Đã lưu thể thức báo cáo."), "ok")
     return redirect(url_for("plans.detail", plan_id=plan_id), code=303)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -39,19 +40,21 @@ def _parents(s: Session, rows: list[UnitRow], errors: list[tuple[int, str]]) -> 
             continue
         stored = s.scalar(select(Unit).where(Unit.code == row.parent_code))
         if stored is not None and stored.parent_id is not None and row.parent_code not in wanted:
-            errors.append((row.line, f"Mã {row.parent_code} là một xã/phường, không phải tỉnh/thành phố."))
+            errors.append((row.line, _("Mã %(code)s là một xã/phường, không phải tỉnh/thành phố.",
+                                         code=row.parent_code)))
             continue
         given = wanted.get(row.parent_code)
         if row.parent_name is not None:
             if given is not None and given[0] != row.parent_name:
-                errors.append((row.line, f"Mã {row.parent_code} mang tên {row.parent_name!r}, "
-                                         f"trong tệp ghi {given[0]!r}."))
+                errors.append((row.line, _("Mã %(code)s mang tên %(name)r, trong tệp ghi %(other)r.",
+                                           code=row.parent_code, name=row.parent_name, other=given[0])))
             else:
                 wanted.setdefault(row.parent_code, (row.parent_name, row.parent_kind or "province", None))
         elif given is None:
             if stored is None:
-                errors.append((row.line, f"Không có tỉnh/thành phố mã {row.parent_code}: "
-                                         "thêm cột tên tỉnh/thành phố hoặc một dòng cho nó."))
+                errors.append((row.line, _("Không có tỉnh/thành phố mã %(code)s: "
+                                           "thêm cột tên tỉnh/thành phố hoặc một dòng cho nó.",
+                                           code=row.parent_code)))
                 continue
             wanted[row.parent_code] = (stored.name, stored.kind, None)
     return wanted
@@ -78,11 +81,12 @@ def _outside(s: Session, rows: list[UnitRow], within: Unit) -> list[tuple[int, s
         if row.code == within.code:
             continue
         if row.parent_code != within.code:
-            errors.append((row.line, f"Đơn vị {row.code} không thuộc {within.name}."))
+            errors.append((row.line, _("Đơn vị %(code)s không thuộc %(name)s.", code=row.code, name=within.name)))
             continue
         stored = s.scalar(select(Unit).where(Unit.code == row.code))
         if stored is not None and stored.parent_id != within.id:
-            errors.append((row.line, f"Mã {row.code} đã là mã của một đơn vị ngoài {within.name}."))
+            errors.append((row.line, _("Mã %(code)s đã là mã của một đơn vị ngoài %(name)s.", code=row.code,
+                                       name=within.name)))
     return errors
 
 
@@ -100,7 +104,7 @@ def import_units(s: Session, headers: list[str], table: list[list[str]],
     if within is not None:
         report.errors.extend(_outside(s, parsed.rows, within))
     parents = _parents(s, parsed.rows, report.errors)
-    clash = [(r.line, f"Mã {r.code} đã là mã của một tỉnh/thành phố trong tệp.")
+    clash = [(r.line, _("Mã %(code)s đã là mã của một tỉnh/thành phố trong tệp.", code=r.code))
              for r in parsed.rows if r.kind not in TOP_LEVEL and r.code in parents]
     report.errors.extend(clash)
     if report.errors:

@@ -15,12 +15,16 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from survey.frame.columns import plain
 
 COLUMNS = ("code", "name", "kind", "parent_code", "parent_name", "name_en")
 REQUIRED = ("code", "name")
-LABELS = {"code": "Mã đơn vị", "name": "Tên đơn vị", "kind": "Cấp",
-          "parent_code": "Mã tỉnh/thành phố", "parent_name": "Tên tỉnh/thành phố", "name_en": "Tên tiếng Anh"}
+LABELS = {"code": _l("Mã đơn vị"), "name": _l("Tên đơn vị"), "kind": _l("Cấp"),
+          "parent_code": _l("Mã tỉnh/thành phố"), "parent_name": _l("Tên tỉnh/thành phố"),
+          "name_en": _l("Tên tiếng Anh")}
 ALIASES = {
     "code": ("ma px", "ma phuong xa", "ma xa", "ma xa phuong", "ma don vi", "ma dvhc",
              "ma don vi hanh chinh", "ma", "unit code", "code"),
@@ -121,11 +125,15 @@ def _parent_kind(name: str) -> str:
     return "city" if plain(name).removeprefix("tp ") in CITIES else "province"
 
 
-def _code_problem(code: str, what: str) -> str | None:
+def _code_problem(code: str, parent: bool) -> str | None:
     if not code:
-        return f"Thiếu {what}."
+        return _("Thiếu mã tỉnh/thành phố.") if parent else _("Thiếu mã đơn vị.")
     if len(code) > MAX_CODE or any(c.isspace() for c in code):
-        return f"{what.capitalize()} không hợp lệ (tối đa {MAX_CODE} ký tự, không có khoảng trắng): {code!r}."
+        if parent:
+            return _("Mã tỉnh/thành phố không hợp lệ (tối đa %(n)s ký tự, không có khoảng trắng): %(code)r.",
+                     n=MAX_CODE, code=code)
+        return _("Mã đơn vị không hợp lệ (tối đa %(n)s ký tự, không có khoảng trắng): %(code)r.",
+                 n=MAX_CODE, code=code)
     return None
 
 
@@ -133,18 +141,18 @@ def _row(line: int, cells: dict[str, str], name_en: str | None) -> UnitRow | str
     """Return the checked row, or the reason it is refused."""
     name = cells["name"]
     if not name:
-        return "Thiếu tên đơn vị."
+        return _("Thiếu tên đơn vị.")
     if name_en is not None and len(name_en) > MAX_NAME:
-        return f"Tên tiếng Anh dài quá {MAX_NAME} ký tự."
+        return _("Tên tiếng Anh dài quá %(n)s ký tự.", n=MAX_NAME)
     kind = kind_of(cells["kind"]) if cells["kind"] else kind_from_name(name)
     if kind is None:
         got = cells["kind"] or name
-        return f"Không rõ cấp của đơn vị ({got!r}): cần Xã, Phường, Đặc khu, Tỉnh hoặc Thành phố."
+        return _("Không rõ cấp của đơn vị (%(got)r): cần Xã, Phường, Đặc khu, Tỉnh hoặc Thành phố.", got=got)
     name = official_name(name, kind)
     if len(name) > MAX_NAME:
-        return f"Tên đơn vị dài quá {MAX_NAME} ký tự."
+        return _("Tên đơn vị dài quá %(n)s ký tự.", n=MAX_NAME)
     code = pad(cells["code"], kind)
-    problem = _code_problem(code, "mã đơn vị")
+    problem = _code_problem(code, parent=False)
     if problem:
         return problem
     if kind in TOP_LEVEL:
@@ -152,25 +160,25 @@ def _row(line: int, cells: dict[str, str], name_en: str | None) -> UnitRow | str
     parent_name = cells["parent_name"] or None
     parent_kind = _parent_kind(parent_name) if parent_name else None
     parent_code = pad(cells["parent_code"], parent_kind or "province")
-    problem = _code_problem(parent_code, "mã tỉnh/thành phố")
+    problem = _code_problem(parent_code, parent=True)
     if problem:
         return problem
     if parent_name:
         parent_name = official_name(parent_name, parent_kind or "province")
         if len(parent_name) > MAX_NAME:
-            return f"Tên tỉnh/thành phố dài quá {MAX_NAME} ký tự."
+            return _("Tên tỉnh/thành phố dài quá %(n)s ký tự.", n=MAX_NAME)
     if parent_code == code:
-        return "Đơn vị không thể trực thuộc chính nó."
+        return _("Đơn vị không thể trực thuộc chính nó.")
     return UnitRow(line, code, name, kind, parent_code, parent_name, parent_kind, name_en)
 
 
 def parse(headers: list[str], rows: list[list[str]]) -> ParsedList:
     """Check every row; a code given twice (or a parent named two ways) is refused by line."""
     mapping = guess_mapping(headers)
-    missing = [LABELS[r] for r in REQUIRED if r not in mapping]
+    missing = [str(LABELS[r]) for r in REQUIRED if r not in mapping]
     if missing:
-        raise ValueError("Không tìm thấy cột: " + ", ".join(missing) + ". Các cột trong tệp: "
-                         + ", ".join(h for h in headers if h) + ".")
+        raise ValueError(_("Không tìm thấy cột: %(missing)s. Các cột trong tệp: %(headers)s.",
+                           missing=", ".join(missing), headers=", ".join(h for h in headers if h)))
     parsed = ParsedList()
     seen: dict[str, int] = {}
     parents: dict[str, tuple[int, str]] = {}
@@ -181,13 +189,15 @@ def parse(headers: list[str], rows: list[list[str]]) -> ParsedList:
             parsed.errors.append((line, row))
             continue
         if row.code in seen:
-            parsed.errors.append((line, f"Mã đơn vị {row.code} trùng với dòng {seen[row.code]}."))
+            parsed.errors.append((line, _("Mã đơn vị %(code)s trùng với dòng %(line)s.", code=row.code,
+                                          line=seen[row.code])))
             continue
         if row.parent_code and row.parent_name:
             first = parents.setdefault(row.parent_code, (line, row.parent_name))
             if first[1] != row.parent_name:
-                parsed.errors.append((line, f"Mã {row.parent_code} mang tên {row.parent_name!r}, "
-                                            f"dòng {first[0]} ghi {first[1]!r}."))
+                parsed.errors.append((line, _("Mã %(code)s mang tên %(name)r, dòng %(line)s ghi %(other)r.",
+                                              code=row.parent_code, name=row.parent_name, line=first[0],
+                                              other=first[1])))
                 continue
         seen[row.code] = line
         parsed.rows.append(row)

@@ -5,6 +5,8 @@ import csv
 import io
 from collections.abc import Iterator
 
+from flask_babel import gettext as _
+
 from survey.uploads.limits import Budget, UploadError
 
 
@@ -14,7 +16,7 @@ def _decode(data: bytes) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise UploadError("Không đọc được bảng mã của tệp CSV (hãy lưu dạng UTF-8).")
+    raise UploadError(_("Không đọc được bảng mã của tệp CSV (hãy lưu dạng UTF-8)."))
 
 
 class _Lines:
@@ -37,7 +39,7 @@ class _Lines:
         line = next(self._lines)
         self.pending += len(line)
         if self.pending > self._max:
-            raise UploadError("Tệp CSV có một dòng quá dài (quá nhiều cột hoặc ô quá dài).")
+            raise UploadError(_("Tệp CSV có một dòng quá dài (quá nhiều cột hoặc ô quá dài)."))
         return line
 
 
@@ -45,7 +47,7 @@ def rows(data: bytes, budget: Budget) -> list[list[str]]:
     """Return the non-blank rows, stripped, in file order."""
     text = _decode(data)
     if "\x00" in text:
-        raise UploadError("Tệp CSV chứa ký tự không hợp lệ.")
+        raise UploadError(_("Tệp CSV chứa ký tự không hợp lệ."))
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
@@ -60,5 +62,5 @@ def rows(data: bytes, budget: Budget) -> list[list[str]]:
             if any(row):
                 out.append(row)
     except csv.Error as exc:
-        raise UploadError(f"Tệp CSV không đúng định dạng ở dòng {budget.rows + 1}.") from exc
+        raise UploadError(_("Tệp CSV không đúng định dạng ở dòng %(line)s.", line=budget.rows + 1)) from exc
     return out

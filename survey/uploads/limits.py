@@ -4,6 +4,8 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
+
 
 class UploadError(ValueError):
     """The file cannot be read as a table; the message is shown to staff as is."""
@@ -43,18 +45,18 @@ class Budget:
         """Account for one more row (header included) of ``width`` cells."""
         self.rows += 1
         if self.rows > self.limits.max_rows + 1:
-            raise UploadError(f"Tệp có quá {self.limits.max_rows:,} dòng.".replace(",", "."))
+            raise UploadError(_("Tệp có quá %(n)s dòng.", n=f"{self.limits.max_rows:,}".replace(",", ".")))
         if width > self.limits.max_columns:
-            raise UploadError(f"Dòng {self.rows} có quá {self.limits.max_columns} cột.")
+            raise UploadError(_("Dòng %(line)s có quá %(n)s cột.", line=self.rows, n=self.limits.max_columns))
         if self.rows % 1000 == 0:
             self.check_time()
 
     def cell(self, text: str) -> str:
         """Return the cell's text after checking its length."""
         if len(text) > self.limits.max_cell_chars:
-            raise UploadError(f"Dòng {self.rows} có ô dài quá {self.limits.max_cell_chars} ký tự.")
+            raise UploadError(_("Dòng %(line)s có ô dài quá %(n)s ký tự.", line=self.rows, n=self.limits.max_cell_chars))
         return text
 
     def check_time(self) -> None:
         if time.monotonic() > self._deadline:
-            raise UploadError("Tệp cần quá nhiều thời gian để đọc; hãy chia nhỏ tệp.")
+            raise UploadError(_("Tệp cần quá nhiều thời gian để đọc; hãy chia nhỏ tệp."))

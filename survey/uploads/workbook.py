@@ -13,11 +13,14 @@ import io
 import zipfile
 from datetime import date, datetime
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from survey.uploads.limits import Budget, TableLimits, UploadError
 
-_BAD = UploadError("Không đọc được tệp Excel (.xlsx).")
-_HOSTILE = UploadError("Tệp Excel có cấu trúc không an toàn (khai báo DTD hoặc thực thể XML) nên bị từ chối.")
-_BOMB = UploadError("Tệp Excel giải nén ra quá lớn so với kích thước tệp; hãy lưu lại bằng Excel hoặc dùng CSV.")
+_BAD = UploadError(_l("Không đọc được tệp Excel (.xlsx)."))
+_HOSTILE = UploadError(_l("Tệp Excel có cấu trúc không an toàn (khai báo DTD hoặc thực thể XML) nên bị từ chối."))
+_BOMB = UploadError(_l("Tệp Excel giải nén ra quá lớn so với kích thước tệp; hãy lưu lại bằng Excel hoặc dùng CSV."))
 _CHUNK = 1024 * 1024
 # Parts openpyxl parses whole into memory have a tighter ceiling than sheets.
 _SHEET_PREFIX = "xl/worksheets/"
@@ -91,10 +94,10 @@ def _text(value: object) -> str:
 def _declared_fits(sheet, limits: TableLimits) -> None:
     rows, columns = sheet.max_row, sheet.max_column
     if (rows or 0) > limits.max_rows + 1 or (columns or 0) > limits.max_columns:
-        raise UploadError(
-            f"Trang tính khai báo vùng dữ liệu {rows or 0} dòng × {columns or 0} cột, vượt giới hạn "
-            f"{limits.max_rows} dòng × {limits.max_columns} cột; hãy xóa định dạng thừa hoặc dùng CSV."
-        )
+        raise UploadError(_(
+            "Trang tính khai báo vùng dữ liệu %(rows)s dòng × %(columns)s cột, vượt giới hạn "
+            "%(max_rows)s dòng × %(max_columns)s cột; hãy xóa định dạng thừa hoặc dùng CSV.",
+            rows=rows or 0, columns=columns or 0, max_rows=limits.max_rows, max_columns=limits.max_columns))
     sheet.reset_dimensions()  # never pad rows to a declared size: read what is there
 
 

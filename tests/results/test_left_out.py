@@ -75,3 +75,30 @@ def test_results_state_the_index_and_interval_methods(app, viewer, raw, index, c
     method = re.search(r'<section class="card" id="method">(.*?)</section>', html, re.S).group(1)
     for word in words:
         assert word in method
+
+
+# As every version before gettext stored it (survey/integrity.py), and as it is stored now.
+OLD_REASON = "Trùng hoàn toàn với phiếu #12 gửi trước 5 giây tại cùng quầy (3 phiếu giống hệt trong 120 giây)"
+
+
+def test_a_flag_reason_is_stored_in_vietnamese_and_shown_in_the_reader_language(app, viewer, raw):
+    from flask_babel import force_locale
+
+    from survey import db
+    from survey.integrity import reason_text, twin_reason
+    from survey.models import Response
+
+    with app.test_request_context("/?lang=en"):
+        assert reason_text(OLD_REASON) == ("Identical to response #12 sent 5 seconds earlier at the same counter "
+                                           "(3 identical responses within 120 seconds)")
+        assert reason_text("Lý do do một công cụ khác ghi") == "Lý do do một công cụ khác ghi"  # shown as stored
+        with force_locale("vi"):
+            assert twin_reason(12, 5, 3, 120) == OLD_REASON  # what is stored, whatever the citizen's language
+    first = int(raw[raw.flagged].id.iloc[0])
+    with app.app_context():
+        db.session().get(Response, first).flag_reason = OLD_REASON
+        db.session().commit()
+    listing = viewer.get("/staff/results/flagged?ky=year&nam=2024&lang=en").get_data(as_text=True)
+    assert "Identical to response #12 sent 5 seconds earlier at the same counter" in listing
+    listing = viewer.get("/staff/results/flagged?ky=year&nam=2024&lang=vi").get_data(as_text=True)
+    assert OLD_REASON in listing
