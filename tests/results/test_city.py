@@ -206,3 +206,14 @@ def test_viewer_cannot_download(app, client, demo, cities):
 def test_city_results_link_to_the_comparison(city_analyst, cities):
     html = city_analyst.get("/staff/results/?ky=year&nam=2024").get_data(as_text=True)
     assert 'id="city-view-link"' in html
+
+
+def test_mean_of_services_city_figure_when_set(app, city_analyst, cities):
+    app.config["SIPAS_CITY_AGGREGATION"] = "mean_of_services"
+    html = city_analyst.get(YEAR).get_data(as_text=True)
+    mine = cities.raw[cities.raw.city != "TP-KHAC"]
+    expected = analysis.estimate(mine, min_n=30, aggregation="mean_of_services")
+    expected = expected[expected.code == "SIPAS"].estimate.iloc[0]
+    shown = float(re.search(r'id="city-estimate">([^<]+)<', html).group(1).replace(",", "."))
+    assert shown == pytest.approx(expected, abs=0.05)
+    assert 'data-rule="mean_of_services"' in html
