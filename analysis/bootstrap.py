@@ -25,6 +25,8 @@ survey data. JASA 83, 231-241.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from .design import Design
@@ -36,7 +38,7 @@ _CHUNK = 1 << 21
 
 
 def bootstrap_estimates(design: Design, wa: np.ndarray, wy: np.ndarray, t: np.ndarray,
-                        replicates: int = 1000, seed=None) -> np.ndarray:
+                        replicates: int = 1000, seed: int | np.random.SeedSequence | np.random.Generator | None = None) -> np.ndarray:
     """Return ``(replicates, groups, estimates)`` replicate values of ``T @ R``.
 
     ``wa`` and ``wy`` are the weighted answered and satisfied indicators,
@@ -88,7 +90,7 @@ def bootstrap_estimates(design: Design, wa: np.ndarray, wy: np.ndarray, t: np.nd
     return out
 
 
-def quantiles(reps: np.ndarray, probs) -> list[np.ndarray]:
+def quantiles(reps: np.ndarray, probs: Sequence[float]) -> list[np.ndarray]:
     """Quantiles along the first axis ignoring NaN, as ``np.nanquantile``
     (linear interpolation) but in one sort rather than a loop per column."""
     ordered = np.sort(reps, axis=0)  # NaN sorts last

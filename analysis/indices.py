@@ -121,7 +121,7 @@ def estimate(df: pd.DataFrame, scheme: Scheme | None = None, by: Sequence[str] =
              weight: str | None = None, strata: str | None = None, fpc: str | None = None,
              method: str = "top2box", ci: str = "wilson", level: float = 0.95,
              min_n: int = 30, variance: str = "linearization", replicates: int = 1000,
-             seed=None, lonely: str = "adjust", dof: str = "degf",
+             seed: int | np.random.SeedSequence | np.random.Generator | None = None, lonely: str = "adjust", dof: str = "degf",
              aggregation: str = "pooled", service: str = "service",
              unit: str = "unit") -> pd.DataFrame:
     """Criterion, element, group, overall and expectation indices per group.
@@ -263,7 +263,7 @@ def finish(f: Fit, *, var: np.ndarray | None = None, vsrs: np.ndarray | None = N
                  lonely_strata=f.lonely_strata(), **options)
 
 
-def _chunks(n: int):
+def _chunks(n: int) -> list[slice]:
     # Rows stream through in slices: the temporaries stay small and are
     # reused, so a million responses need neither gigabytes nor the time
     # spent faulting fresh pages in. Groups stay vectorised within a slice.

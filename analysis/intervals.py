@@ -22,7 +22,8 @@ def critical_value(level: float) -> float:
     return float(-special.ndtri((1 - level) / 2))
 
 
-def proportion_interval(count, nobs, method: str = "wilson", level: float = 0.95):
+def proportion_interval(count: ArrayLike, nobs: ArrayLike, method: str = "wilson",
+                        level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
     """Confidence interval for a binomial proportion ``count / nobs``.
 
     Parameters
@@ -101,7 +102,8 @@ def t_critical_value(level: float, df: ArrayLike) -> np.ndarray:
                         np.nan)
 
 
-def logit_interval(estimate, se, level: float = 0.95, df: ArrayLike = np.inf):
+def logit_interval(estimate: ArrayLike, se: ArrayLike, level: float = 0.95,
+                   df: ArrayLike = np.inf) -> tuple[np.ndarray, np.ndarray]:
     """Wald interval built on the logit scale and mapped back to 0..1.
 
     Notes
@@ -127,7 +129,8 @@ def logit_interval(estimate, se, level: float = 0.95, df: ArrayLike = np.inf):
     return np.where(ok, low, np.nan), np.where(ok, high, np.nan)
 
 
-def newcombe_difference(x1, n1, x2, n2, level: float = 0.95):
+def newcombe_difference(x1: ArrayLike, n1: ArrayLike, x2: ArrayLike, n2: ArrayLike,
+                        level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
     """Newcombe's hybrid score interval for ``p1 - p2`` (independent samples).
 
     Notes

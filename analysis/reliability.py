@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 from scipy import special
 
 from .intervals import critical_value
@@ -24,7 +25,7 @@ class Alpha:
     conf_level: float
 
 
-def cronbach_alpha(items, level: float = 0.95) -> Alpha:
+def cronbach_alpha(items: ArrayLike, level: float = 0.95) -> Alpha:
     """Cronbach's alpha of an ``(n, k)`` item matrix, with Feldt's interval.
 
     Rows with any missing item are left out (listwise deletion).

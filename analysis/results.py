@@ -18,7 +18,7 @@ NO_ANSWER = "no answers"
 SINGLE = "a single answer: no standard error, design effect or interval"
 
 
-def layout(scheme: Scheme, codes: Sequence[str], k_crit: int):
+def layout(scheme: Scheme, codes: Sequence[str], k_crit: int) -> tuple[list[tuple[str, str]], np.ndarray]:
     """Return ``(labels, T)``: one ``(level, code)`` per estimate and the matrix
     with ``estimate = T @ R`` over the item ratios ``R`` (criteria, then
     expectations)."""
@@ -38,13 +38,15 @@ def combine(ratios: np.ndarray, t: np.ndarray) -> np.ndarray:
     # einsum, not matmul: thin products suffer from OpenBLAS threads on a busy machine
     undefined = np.isnan(ratios)
     if not undefined.any():
-        return np.einsum("gk,pk->gp", ratios, t)
-    out = np.einsum("gk,pk->gp", np.where(undefined, 0.0, ratios), t)
+        product: np.ndarray = np.einsum("gk,pk->gp", ratios, t)
+        return product
+    out: np.ndarray = np.einsum("gk,pk->gp", np.where(undefined, 0.0, ratios), t)
     out[(undefined.astype(float) @ (t.T != 0)) > 0] = np.nan
     return out
 
 
-def table(keys: pd.DataFrame, labels, n, n_eff, est, var, vsrs, *, method: str,
+def table(keys: pd.DataFrame, labels: Sequence[tuple[str, str]], n: np.ndarray, n_eff: np.ndarray,
+          est: np.ndarray, var: np.ndarray, vsrs: np.ndarray, *, method: str,
           ci: str, level: float, min_n: int,
           composite_interval: str = "logit-linearization",
           bounds: tuple[np.ndarray, np.ndarray] | None = None,
@@ -161,7 +163,7 @@ def table(keys: pd.DataFrame, labels, n, n_eff, est, var, vsrs, *, method: str,
     return out[[*keys.columns, *COLUMNS]]
 
 
-def check_common(ci: str, level: float, min_n, dof: str = "degf") -> None:
+def check_common(ci: str, level: float, min_n: int, dof: str = "degf") -> None:
     """Reject an unknown interval method, a level outside (0, 1), a bad min_n or dof."""
     if dof not in DOF:
         raise ValueError(f"dof must be one of {DOF}, got {dof!r}")

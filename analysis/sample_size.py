@@ -3,8 +3,11 @@ from __future__ import annotations
 
 import math
 
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from .intervals import critical_value
 
@@ -13,7 +16,7 @@ from .intervals import critical_value
 _EPS = 1e-9
 
 
-def _check(N=None, e=None, p=None):
+def _check(N: float | None = None, e: float | None = None, p: float | None = None) -> None:
     if N is not None and not (N >= 1 and math.isfinite(N)):
         raise ValueError(f"population N must be at least 1, got {N!r}")
     if e is not None and not 0 < e < 1:
@@ -57,11 +60,12 @@ def cochran(N: float | None = None, e: float = 0.05, p: float = 0.5,
     return max(1, math.ceil(n - _EPS))
 
 
-def wilson_half_width(n, p: float, level: float = 0.95):
+def wilson_half_width(n: ArrayLike, p: float, level: float = 0.95) -> np.ndarray:
     """Half-width of the Wilson interval at observed proportion ``p`` with ``n`` answers."""
     z = critical_value(level)
-    n = np.asarray(n, dtype=float)
-    return z / (1 + z * z / n) * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    m = np.asarray(n, dtype=float)
+    half: np.ndarray = z / (1 + z * z / m) * np.sqrt(p * (1 - p) / m + z * z / (4 * m * m))
+    return half
 
 
 def wilson_target(half_width: float, p: float = 0.9, level: float = 0.95,
@@ -88,7 +92,8 @@ def wilson_target(half_width: float, p: float = 0.9, level: float = 0.95,
     return min(math.ceil(N - _EPS), max(1, math.ceil(hi / (1 + (hi - 1) / N) - _EPS)))
 
 
-def allocate(total: int, sizes, how: str = "proportional", minimum: int = 0):
+def allocate(total: int, sizes: Mapping[object, float] | pd.Series | ArrayLike, how: str = "proportional",
+             minimum: int = 0) -> pd.Series | np.ndarray:
     """Split ``total`` responses across services.
 
     Parameters

@@ -160,5 +160,5 @@ class Scheme:
                 labels.append(("group", g.code))
                 rows.append(row)
         labels.append(("overall", OVERALL_CODE))
-        rows.append(sum(v * r for v, r in zip(self.group_weights, group_rows)))
+        rows.append(sum((v * r for v, r in zip(self.group_weights, group_rows)), np.zeros(len(index))))
         return labels, np.vstack(rows)

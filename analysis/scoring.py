@@ -35,7 +35,7 @@ def item_codes(df: pd.DataFrame | None, scheme: Scheme) -> tuple[tuple[str, ...]
     return scheme.criteria + present, len(scheme.criteria)
 
 
-def item_scores(df: pd.DataFrame, scheme: Scheme, method: str):
+def item_scores(df: pd.DataFrame, scheme: Scheme, method: str) -> tuple[tuple[str, ...], int, np.ndarray]:
     """Return ``(codes, n_criteria, x)``: checked answers, NaN where not answered.
 
     ``x`` is float32 (the scales' whole numbers are exact) and column-major,
@@ -50,7 +50,7 @@ def item_scores(df: pd.DataFrame, scheme: Scheme, method: str):
     return codes, k_crit, x
 
 
-def answered_satisfied_from(x: np.ndarray, k_crit: int, method: str):
+def answered_satisfied_from(x: np.ndarray, k_crit: int, method: str) -> tuple[np.ndarray, np.ndarray]:
     """``(a, y)`` float64 arrays, column-major, from checked answers ``x``."""
     a = np.asfortranarray(~np.isnan(x), dtype=float)
     y = np.empty_like(a)  # every column is set below
@@ -63,7 +63,8 @@ def answered_satisfied_from(x: np.ndarray, k_crit: int, method: str):
     return a, y
 
 
-def answered_satisfied(df: pd.DataFrame, scheme: Scheme, method: str):
+def answered_satisfied(df: pd.DataFrame, scheme: Scheme,
+                       method: str) -> tuple[tuple[str, ...], int, np.ndarray, np.ndarray]:
     """Return ``(codes, n_criteria, a, y)`` with ``a``, ``y`` of shape (n, k)."""
     codes, k_crit, x = item_scores(df, scheme, method)
     return (codes, k_crit) + answered_satisfied_from(x, k_crit, method)
