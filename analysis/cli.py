@@ -12,7 +12,7 @@ import json
 import re
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -42,8 +42,8 @@ def _load(path: str, scheme: Scheme) -> pd.DataFrame:
     return df
 
 
-def _prepare(df: pd.DataFrame, scheme: Scheme, by, numeric=(), keep=(),
-             include_flagged: bool = False):
+def _prepare(df: pd.DataFrame, scheme: Scheme, by: Sequence[str], numeric: Sequence[str | None] = (),
+             keep: Sequence[str] = (), include_flagged: bool = False) -> tuple[pd.DataFrame, np.ndarray, dict[str, int]]:
     """Check and convert; return ``(kept rows, their file positions, exclusions)``."""
     known = set(scheme.criteria) | set(scheme.expectations) | set(scheme.choices)
     for col in df.columns:
@@ -102,7 +102,7 @@ def _write(frame: pd.DataFrame, out: str | None, notes: dict[str, Any]) -> None:
         raise ValueError(f"--out: unknown output type {suffix!r} (csv, json, xlsx)")
 
 
-def _analyse(args, run) -> int:
+def _analyse(args: argparse.Namespace, run: Callable[[pd.DataFrame, Scheme], pd.DataFrame]) -> int:
     scheme = Scheme.sipas_service_delivery()
     if args.scheme:
         scheme = Scheme.from_mapping(json.loads(Path(args.scheme).read_text("utf-8")))
@@ -130,7 +130,7 @@ def _analyse(args, run) -> int:
     return 0
 
 
-def _indices(args) -> int:
+def _indices(args: argparse.Namespace) -> int:
     return _analyse(args, lambda df, scheme: estimate(
         df, scheme, by=args.by, weight=args.weight, strata=args.strata, fpc=args.fpc,
         method=args.method, ci=args.ci, level=args.level, min_n=args.min_n,
@@ -138,7 +138,7 @@ def _indices(args) -> int:
         lonely=args.lonely, dof=args.dof, aggregation=args.aggregation))
 
 
-def _compare(args) -> int:
+def _compare(args: argparse.Namespace) -> int:
     col, (a, b) = args.between[0], args.between[1:]
     args.between = col
     return _analyse(args, lambda df, scheme: compare(
@@ -147,7 +147,7 @@ def _compare(args) -> int:
         lonely=args.lonely))
 
 
-def _samplesize(args) -> int:
+def _samplesize(args: argparse.Namespace) -> int:
     n = {"yamane": lambda: sample_size.yamane(args.population, args.margin),
          "cochran": lambda: sample_size.cochran(args.population, args.margin, args.p,
                                                 args.level),
@@ -202,10 +202,11 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv=None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        return args.run(args)
+        status: int = args.run(args)
+        return status
     except (InputError, ValueError) as err:
         print(f"error: {err}", file=sys.stderr)
         return EXIT_INPUT

@@ -5,6 +5,7 @@ from typing import Sequence
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 from scipy import special
 
 from .indices import Fit, finish, fit
@@ -12,7 +13,7 @@ from .intervals import PROPORTION_METHODS, critical_value, newcombe_difference
 from .scheme import Scheme
 
 
-def holm(p) -> np.ndarray:
+def holm(p: ArrayLike) -> np.ndarray:
     """Holm's step-down adjusted p-values (NaN entries are left out).
 
     Notes
@@ -34,7 +35,7 @@ def holm(p) -> np.ndarray:
     return out
 
 
-def benjamini_hochberg(p) -> np.ndarray:
+def benjamini_hochberg(p: ArrayLike) -> np.ndarray:
     """Benjamini-Hochberg adjusted p-values (NaN entries are left out).
 
     Notes
@@ -57,7 +58,7 @@ def benjamini_hochberg(p) -> np.ndarray:
     return out
 
 
-def compare(df: pd.DataFrame, between: str, a, b, by: Sequence[str] = (),
+def compare(df: pd.DataFrame, between: str, a: object, b: object, by: Sequence[str] = (),
             scheme: Scheme | None = None, weight: str | None = None,
             strata: str | None = None, fpc: str | None = None,
             method: str = "top2box", level: float = 0.95, min_n: int = 30,

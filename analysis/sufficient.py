@@ -8,7 +8,7 @@ sample these give exactly what :func:`analysis.estimate` gives from the rows.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -57,7 +57,7 @@ class SufficientStats:
     keys: pd.DataFrame = field(default=None)
     method: str = "top2box"
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         check_method(self.method)
         n = np.atleast_1d(np.asarray(self.n, dtype=float))
         g, k = len(n), len(self.codes)
@@ -82,11 +82,14 @@ class SufficientStats:
             raise ValueError("can only add statistics of the same items and method")
         if list(other.keys.columns) != list(self.keys.columns):
             raise ValueError("can only add statistics grouped by the same columns")
-        both = SufficientStats(self.codes, *(np.concatenate([getattr(self, f), getattr(other, f)])
-                                             for f in _ARRAYS),
-                               keys=pd.concat([self.keys, other.keys], ignore_index=True),
-                               method=self.method)
+        both = self._with(lambda f: np.concatenate([getattr(self, f), getattr(other, f)]),
+                          pd.concat([self.keys, other.keys], ignore_index=True))
         return both.regroup(list(self.keys.columns))
+
+    def _with(self, array: Callable[[str], np.ndarray], keys: pd.DataFrame) -> "SufficientStats":
+        """The same items and method with each of ``_ARRAYS`` given by ``array(name)``."""
+        n, answered, satisfied, aa, ay, yy = (array(f) for f in _ARRAYS)
+        return SufficientStats(self.codes, n, answered, satisfied, aa, ay, yy, keys=keys, method=self.method)
 
     def regroup(self, columns: Sequence[str] = ()) -> "SufficientStats":
         """Coarser groups: sum the groups that share ``columns`` of the keys.
@@ -96,12 +99,12 @@ class SufficientStats:
         """
         gid, keys = group_rows(self.keys, list(columns))
 
-        def add(arr):
+        def add(name: str) -> np.ndarray:
+            arr = getattr(self, name)
             out = np.zeros((len(keys),) + arr.shape[1:])
             np.add.at(out, gid, arr)
             return out
-        return SufficientStats(self.codes, *(add(getattr(self, f)) for f in _ARRAYS),
-                               keys=keys, method=self.method)
+        return self._with(add, keys)
 
 
 def sufficient_stats(df: pd.DataFrame, scheme: Scheme | None = None,

@@ -53,7 +53,8 @@ def numeric_column(series: pd.Series, column: str) -> np.ndarray:
     if pd.api.types.is_bool_dtype(series.dtype):
         raise InputError(column, 1, "expected numbers, found true/false values")
     if pd.api.types.is_numeric_dtype(series.dtype):
-        return series.to_numpy(dtype=float, na_value=np.nan)
+        numbers: np.ndarray = series.to_numpy(dtype=float, na_value=np.nan)
+        return numbers
     text = series.astype("string").str.strip()
     blank = text.isna() | (text == "")
     values = pd.to_numeric(text.mask(blank), errors="coerce")
@@ -61,7 +62,8 @@ def numeric_column(series: pd.Series, column: str) -> np.ndarray:
     if bad.any():
         i = _first(bad)
         raise InputError(column, i + 1, f"{series.iloc[i]!r} is not a number")
-    return values.to_numpy(dtype=float, na_value=np.nan)
+    parsed: np.ndarray = values.to_numpy(dtype=float, na_value=np.nan)
+    return parsed
 
 
 def scores(df: pd.DataFrame, codes: Sequence[str], scale: tuple[int, int],
@@ -93,7 +95,7 @@ def scores(df: pd.DataFrame, codes: Sequence[str], scale: tuple[int, int],
 
 
 def design_columns(df: pd.DataFrame, weight: str | None, strata: str | None,
-                   fpc: str | None):
+                   fpc: str | None) -> tuple[np.ndarray | None, np.ndarray | None, np.ndarray | None]:
     """Check and return ``(w, strata_codes, population)`` arrays (or None).
 
     Weights must be positive and present; strata present; the finite
