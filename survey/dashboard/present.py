@@ -1,13 +1,14 @@
 """Turn an overview into what the dashboard template draws: charts and table rows."""
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 import pandas as pd
 from flask import url_for
 from flask_babel import gettext as _
 
-from survey.charts import Point, interval_bars, trend
+from survey.charts import Point, interval_bars, pct, trend
+from survey.results.comparison import Comparison, lines
 from survey.results.config import definition
 from survey.results.filters import Filters, Period
 from survey.results.forms import Form, FormChoice, item_names
@@ -37,7 +38,15 @@ def form_links(choice: FormChoice, args: Mapping[str, str], endpoint: str) -> li
     return [(fm, url_for(endpoint, **{**kept, "bang_hoi": fm.key})) for fm in choice.forms]
 
 
-def dashboard_page(o: Overview, f: Filters) -> dict:
+def signed(x: float | None) -> str:
+    """A difference in points for a page: `+2,1`, `−3,4`, `0,0` (no sign where it rounds to zero)."""
+    text = pct(None if x is None else abs(x))
+    if x is None or text == "0,0":
+        return text
+    return ("+" if x > 0 else "−") + text
+
+
+def dashboard_page(o: Overview, f: Filters, comparisons: Sequence[Comparison] = ()) -> dict:
     """Template variables of the dashboard."""
     q = definition(f.questionnaire)
     names = item_names(f.questionnaires or ())
@@ -62,4 +71,6 @@ def dashboard_page(o: Overview, f: Filters) -> dict:
         "service_rows": pivot,
         "elements": [e.code for e in q.elements],
         "method_lines": method_lines(o.method, len(q.groups)),
+        "comparisons": [(c, lines(c)) for c in comparisons],
+        "signed": signed,
     }

@@ -17,6 +17,7 @@ from survey.exports.operations import csv_stream, describe, xlsx_file
 from survey.questionnaire.loader import shipped
 from survey.results import forms
 from survey.results.city import communes_of
+from survey.results.comparison import standard_comparisons
 from survey.results.config import Method
 from survey.results.filters import parse_filters
 from survey.results.overview import overview
@@ -55,10 +56,13 @@ def _choices():
 @nav_item(_l("Kết quả"), order=20)
 def index():
     f, choice = _selection()
-    page = dashboard_page(overview(db.session(), f, Method.from_config()), f)
+    s, method = db.session(), Method.from_config()
+    o = overview(s, f, method)
+    # the period before and a year earlier, read from the rollup like the period itself
+    page = dashboard_page(o, f, standard_comparisons(s, f, method) if o.n else [])
     return render_template("dashboard/index.html", f=f, choices=_choices(), choice=choice,
                            form_links=form_links(choice, request.args, ".index"),
-                           city_view=bool(communes_of(db.session(), current_user.unit_id)), **page)
+                           city_view=bool(communes_of(s, current_user.unit_id)), **page)
 
 
 @bp.get("/flagged")

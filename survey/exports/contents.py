@@ -41,9 +41,11 @@ def tables(kind: str, fmt: str, f: Filters, method: Method, shown: Period | None
     estimates = ix.estimates(f, found, method)
     if fmt == "csv":
         return [ix.indices_table(estimates, _("Chỉ số"))]
+    compared = ix.comparison_table(f, estimates, method)
     return [
         ix.main_table(estimates, method),
         ix.indices_table(estimates, _("Tổng hợp"), levels=("overall", "group", "element")),
+        *([compared] if compared else []),
         ix.indices_table(estimates, _("Tiêu chí"), levels=("criterion",)),
         ix.indices_table(estimates, _("Mong muốn"), levels=("expectation",)),
         ix.shares_table(f, found),

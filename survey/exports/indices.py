@@ -10,6 +10,7 @@ from analysis.results import NO_ANSWER, SINGLE
 from survey import db
 from survey.exports.writer import Table
 from survey.results import queries
+from survey.results.comparison import lines, standard_comparisons
 from survey.results.config import Method, overall_label
 from survey.results.filters import LOCAL, Filters, Period
 from survey.results.forms import Form, definitions
@@ -119,6 +120,42 @@ def main_table(parts: list[tuple[Form, pd.DataFrame]], method: Method) -> Table:
              _("(*) Dưới %(n)s phiếu trả lời: ước lượng kém tin cậy, chỉ dùng để tham khảo.", n=method.min_n)]
     return Table(_("Kết quả theo thủ tục"), headers, rows, decimals=(3, *range(5, 5 + len(elements))),
                  widths=(12, 45, 9, 11, 15, *([7] * len(elements))), notes=notes)
+
+
+def comparison_table(f: Filters, parts: list[tuple[Form, pd.DataFrame]], method: Method) -> Table | None:
+    """The results page's comparison (the period before, the same period a year earlier), as a sheet.
+
+    Of the selection's first form, from the estimates already made; None without a period.
+    """
+    if f.period is None:
+        return None
+    form, now = parts[0]
+    names = item_names(form)
+    kinds = {"previous": _("Kỳ trước"), "last_year": _("Cùng kỳ năm trước")}
+    adjustments = {"holm": "Holm", "bh": "Benjamini–Hochberg"}
+    scopes, empty = scope_labels(), _("Không đủ dữ liệu")
+    rows: list[list] = []
+    for c in standard_comparisons(db.session(), f.narrowed(questionnaires=form.versions), method, now):
+        head = [kinds[c.kind], c.period.start, c.period.end]
+        if not c.responses:
+            rows.append([*head, *[None] * 16, _("Không đủ dữ liệu: kỳ so sánh không có phiếu nào.")])
+            continue
+        for r in lines(c):
+            flag = None if r.significant is None else (_("Có") if r.significant else _("Không"))
+            rows.append([*head, scopes[r.scope], r.scope_code, r.scope_name, r.code, names.get(r.code, ""), r.n,
+                         r.estimate, r.n_other or 0, r.other, r.difference, r.ci_low, r.ci_high, r.p_adjusted,
+                         adjustments[r.adjustment], flag, _("Có") if r.low_n else _("Không"),
+                         empty if r.other is None else ""])
+    headers = [_("So với"), _("Từ ngày"), _("Đến ngày"), _("Phạm vi"), _("Mã thủ tục"), _("Thủ tục"),
+               _("Mã chỉ số"), _("Tên chỉ số"), _("Số phiếu kỳ này"), _("Kỳ này (%)"), _("Số phiếu kỳ so sánh"),
+               _("Kỳ so sánh (%)"), _("Chênh lệch (điểm %)"), _("Cận dưới (điểm %)"), _("Cận trên (điểm %)"),
+               _("Mức ý nghĩa đã hiệu chỉnh"), _("Cách hiệu chỉnh"), _("Có ý nghĩa thống kê"),
+               _("Ít phiếu (n dưới ngưỡng)"), _("Ghi chú")]
+    notes = [_("Chênh lệch = kỳ này trừ kỳ so sánh; khoảng tin cậy %(level)s của chênh lệch; “có ý nghĩa” khi "
+               "mức ý nghĩa đã hiệu chỉnh nhỏ hơn %(alpha)s.", level=percent(method.level),
+               alpha=percent(1 - method.level))]
+    return Table(_("So sánh"), headers, rows, decimals=(9, 11, 12, 13, 14), notes=notes,
+                 widths=(16, 11, 11, 10, 11, 30, 9, 30, 9, 9, 9, 9, 10, 10, 10, 11, 16, 10, 10, 30))
 
 
 def period_text(period: Period | None) -> str:

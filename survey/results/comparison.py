@@ -4,7 +4,12 @@ Both comparisons are of independent samples (different respondents), per
 procedure and per element: the difference with Newcombe's interval
 (analysis.compare_estimates) and adjusted p-values, Holm over the overall
 index and its elements (a handful of planned comparisons), Benjamini–Hochberg
-over procedures × elements (screening many at once).
+over procedures × elements (screening many at once). The results page, the
+report and the indices workbook all show these, through `lines`.
+
+The other periods are read like the page's own: rollup cells through
+survey/results/selection.py (the selection's cells are memoised, so the
+current period is not read again), one read per period.
 """
 from __future__ import annotations
 
@@ -15,11 +20,14 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from analysis.compare import compare_estimates
+from survey.results import forms
 from survey.results.config import Method
 from survey.results.filters import Filters, Period
 from survey.results.scopes import scoped_estimates
 
 LEVELS = ("overall", "element")
+COMPARED = ("overall", "service")  # the scopes compared: the whole selection, each procedure
+ADJUSTMENT = {"overall": "holm", "service": "bh"}  # which adjustment each family gets
 
 
 def year_earlier(day: date) -> date:
@@ -53,6 +61,8 @@ class Comparison:
     kind: str  # "previous" or "last_year"
     period: Period
     table: pd.DataFrame  # scope, scope_code, scope_name, level, code, n_a, n_b, estimate_a/_b, difference, ci_low/high, p_adjusted, significant
+    now: pd.DataFrame  # the selection's own estimates (scoped_estimates), every index the lines show
+    responses: int = 0  # responses of the other period (0: nothing to compare with)
 
     def row(self, scope_code: str, code: str):
         """The comparison of one index of one scope ("" overall), or None."""
@@ -76,16 +86,25 @@ def _family(now: pd.DataFrame, then: pd.DataFrame, scope: str, level: float, adj
 
 def compare_periods(s: Session, f: Filters, then: Filters, kind: str, method: Method,
                     now: pd.DataFrame | None = None) -> Comparison:
-    """The selection `f` against `then` (the same selection in another period)."""
-    now = scoped_estimates(s, f, method) if now is None else now
-    before = scoped_estimates(s, then, method)
+    """The selection `f` against `then` (the same selection in another period).
+
+    `then` counts every version of `f`'s form (a reworded version a year
+    earlier is the same measure), never another form; versions without
+    responses there add nothing, so no count of responses is needed.
+    """
+    now = scoped_estimates(s, f, method, COMPARED) if now is None else now
+    if f.questionnaires:
+        then = then.narrowed(questionnaires=forms.comparable_versions(f.questionnaire))
+    before = scoped_estimates(s, then, method, COMPARED)
     parts = [p for p in (_family(now, before, "overall", method.level, "p_holm"),
                          _family(now, before, "service", method.level, "p_bh")) if len(p)]
     table = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
         columns=["scope", "scope_code", "scope_name", "level", "code", "n_a", "n_b", "estimate_a",
                  "estimate_b", "difference", "ci_low", "ci_high", "p_adjusted", "low_n"])
     table["significant"] = table["p_adjusted"].astype(float) < 1 - method.level
-    return Comparison(kind, then.period or Period("custom", date.min, date.min), table)
+    top = before[(before.scope == "overall") & (before.level == "overall")]
+    return Comparison(kind, then.period or Period("custom", date.min, date.min), table, now,
+                      int(top.n.max()) if len(top) else 0)
 
 
 def standard_comparisons(s: Session, f: Filters, method: Method, now: pd.DataFrame | None = None,
@@ -93,6 +112,53 @@ def standard_comparisons(s: Session, f: Filters, method: Method, now: pd.DataFra
     """The period before (or `previous`, e.g. the previous plan) and the same period a year earlier."""
     if f.period is None:
         return []
+    now = scoped_estimates(s, f, method, COMPARED) if now is None else now
     previous = previous or f.narrowed(period=previous_period(f.period))
     return [compare_periods(s, f, previous, "previous", method, now),
             compare_periods(s, f, f.narrowed(period=last_year(f.period)), "last_year", method, now)]
+
+
+@dataclass(frozen=True)
+class Line:
+    """One index of one scope in a comparison, as the page, the report and the workbook show it.
+
+    ``other`` and everything after it are None where the other period has no
+    responses for this scope ("không đủ dữ liệu").
+    """
+
+    scope: str  # "overall" or "service"
+    scope_code: str  # "" for the whole selection
+    scope_name: str
+    code: str  # SIPAS or an element
+    n: int  # responses of this period
+    estimate: float  # this period (%)
+    n_other: int | None
+    other: float | None  # the other period (%)
+    difference: float | None  # percentage points, this minus the other
+    ci_low: float | None
+    ci_high: float | None
+    interval: str | None  # how the difference's interval was formed (analysis.compare)
+    p_adjusted: float | None
+    significant: bool | None
+    low_n: bool  # fewer than the threshold on either side (or this side, without the other)
+    adjustment: str  # "holm" or "bh": the family the row's p-value is adjusted in
+
+
+def lines(c: Comparison) -> list[Line]:
+    """The whole selection's index then its elements, then each procedure's: every index of `c.now`."""
+    now = c.now[c.now.scope.isin(COMPARED) & c.now.level.isin(LEVELS) & c.now.estimate.notna()]
+    rank = {"overall": 0, "service": 1}
+    now = now.assign(_scope=now.scope.map(rank), _level=(now.level != "overall").astype(int),
+                     _at=range(len(now))).sort_values(["_scope", "scope_code", "_level", "_at"], kind="stable")
+    found = {(r.scope, r.scope_code, r.code): r for r in c.table.itertuples(index=False)}
+    out = []
+    for r in now.itertuples(index=False):
+        hit = found.get((r.scope, r.scope_code, r.code))
+        head = (r.scope, r.scope_code or "", r.scope_name or "", r.code, int(r.n), float(r.estimate))
+        if hit is None:
+            out.append(Line(*head, None, None, None, None, None, None, None, None, bool(r.low_n), ADJUSTMENT[r.scope]))
+        else:
+            out.append(Line(*head, int(hit.n_b), float(hit.estimate_b), float(hit.difference), float(hit.ci_low),
+                            float(hit.ci_high), str(hit.interval), float(hit.p_adjusted), bool(hit.significant),
+                            bool(hit.low_n), ADJUSTMENT[r.scope]))
+    return out

@@ -144,6 +144,12 @@ def same_form(s: Session, f: Filters, key: Key) -> tuple[Key, ...]:
     return tuple(sorted(found | {key}, key=_version_order))
 
 
+def comparable_versions(key: Key) -> tuple[Key, ...]:
+    """Every shipped version with the criteria of `key` (its form), oldest first: no query needed."""
+    target = pool(shipped()[key])
+    return tuple(sorted((k for k, q in shipped().items() if pool(q) == target), key=_version_order))
+
+
 def definitions(versions: tuple[Key, ...]) -> list[QuestionnaireDefinition]:
     """The definitions of a form's versions, newest first."""
     return [shipped()[v] for v in reversed(versions)]

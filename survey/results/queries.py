@@ -71,9 +71,10 @@ def catalogue(s: Session, service_ids, point_ids) -> Catalogue:
                      .where(Service.id.in_([int(i) for i in service_ids]))).all()
     services = pd.DataFrame(rows, columns=["service", "service_code", "service_name", "field",
                                            "field_code", "field_name", "service_name_en"], dtype=object)
+    ids = [int(i) for i in point_ids if i is not None and not pd.isna(i)]
     counters = s.execute(select(ServicePoint.id, ServicePoint.name, Unit.id, Unit.name)
                          .join(Unit, Unit.id == ServicePoint.unit_id)
-                         .where(ServicePoint.id.in_([int(i) for i in point_ids if i is not None]))).all()
+                         .where(ServicePoint.id.in_(ids))).all() if ids else []
     several = len({unit for _i, _n, unit, _u in counters}) > 1  # counters of several communes share names
     points = {i: f"{name} – {unit}" if several else name for i, name, _id, unit in counters}
     return Catalogue(services, points)

@@ -11,18 +11,22 @@ from survey.results.filters import Filters
 SCOPES = ("overall", "field", "service", "service_point")
 
 
-def scoped_estimates(s: Session, f: Filters, method: Method) -> pd.DataFrame:
-    """One long table: scope, scope_code, scope_name, then `analysis` columns.
+def scoped_estimates(s: Session, f: Filters, method: Method, scopes: tuple[str, ...] = SCOPES) -> pd.DataFrame:
+    """One long table: scope, scope_code, scope_name, then `analysis` columns (of `scopes` only).
 
     One SQL scan per (service, counter) cell; coarser scopes are sums of cells.
     """
-    cells = queries.cell_stats(s, f, ("service", "service_point"), method)
-    names = queries.catalogue(s, cells.keys["service"].unique(), cells.keys["service_point"].unique())
+    cells = queries.cell_stats(s, f, ("service", "service_point") if "service_point" in scopes else ("service",),
+                               method)
+    points = cells.keys["service_point"].unique() if "service_point" in cells.keys else []
+    names = queries.catalogue(s, cells.keys["service"].unique(), points)
     services = names.services.set_index("service")
     field_of = cells.keys["service"].map(services["field"])
     parts = []
 
     def add(scope, keys, label):
+        if scope not in scopes:
+            return
         if keys is None:
             table = queries.estimates(queries.keyed(cells, method, {}), f, method, ())
             table.insert(0, "scope_code", "")
@@ -46,7 +50,7 @@ def scoped_estimates(s: Session, f: Filters, method: Method) -> pd.DataFrame:
                                                          k.map(services["service_name"]).to_numpy()))
         # Responses without a counter form a group that takes part in the
         # variance (domain estimation) but is not a counter: drop its rows.
-        add("service_point", cells.keys["service_point"],
+        add("service_point", cells.keys.get("service_point"),
             lambda k: (k.map(lambda v: None if pd.isna(v) else str(int(v))).to_numpy(),
                        k.map(names.points).to_numpy()))
     out = pd.concat(parts, ignore_index=True)

@@ -20,7 +20,7 @@ from tests.report.test_report_document import BANNED
 from tests.staff.conftest import login, staff  # noqa: F401  (fixture)
 
 A, B, FEW = "1.001193", "1.000894", "2.000815"
-HEADER_ROW = {"Kết quả theo thủ tục": 4}  # title, two notes, then the header; other sheets: title then header
+HEADER_ROW = {"Kết quả theo thủ tục": 4, "So sánh": 3}  # title, notes, then the header; other sheets: title then header
 
 
 def _plan(app, demo) -> int:
