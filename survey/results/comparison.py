@@ -4,8 +4,12 @@ Both comparisons are of independent samples (different respondents), per
 procedure and per element: the difference with Newcombe's interval
 (analysis.compare_estimates) and adjusted p-values, Holm over the overall
 index and its elements (a handful of planned comparisons), Benjamini–Hochberg
-over procedures × elements (screening many at once). The results page, the
-report and the indices workbook all show these, through `lines`.
+over procedures × elements (screening many at once). Newcombe's score
+interval is that of a proportion; a composite index (an element, SIPAS-DV)
+gets d ± z·se from the two linearised standard errors, with Newcombe on the
+effective sizes standing in where neither side has any spread (both 100 %).
+The report's section IV reads `Comparison.table`; the results page and the
+indices workbook show the same comparison through `lines`.
 
 The other periods are read like the page's own: rollup cells through
 survey/results/selection.py (the selection's cells are memoised, so the
@@ -120,7 +124,7 @@ def standard_comparisons(s: Session, f: Filters, method: Method, now: pd.DataFra
 
 @dataclass(frozen=True)
 class Line:
-    """One index of one scope in a comparison, as the page, the report and the workbook show it.
+    """One index of one scope in a comparison, as the results page and the workbook show it.
 
     ``other`` and everything after it are None where the other period has no
     responses for this scope ("không đủ dữ liệu").
