@@ -14,6 +14,7 @@ import hmac
 import logging
 import secrets
 import threading
+from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -117,7 +118,7 @@ def _not(*kinds: str):
     return lambda: _kind() not in kinds
 
 
-def _limits() -> list[Limit]:
+def _limits() -> list[str | Callable[[], str] | Limit]:
     post = ["POST"]
     return [
         Limit(PHONE_PER_CLIENT, key_function=_per_client_counter, scope="phone-client",

@@ -1,7 +1,7 @@
 """Counters of the administrator's units: services offered, QR token, kiosk tablet."""
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -22,6 +22,8 @@ def visible_point(point_id: int) -> ServicePoint:
     """Return the counter if the user's units include it; 404 otherwise (even if it exists)."""
     point = db.session().get(ServicePoint, point_id)
     require_visible_unit(point.unit_id if point else None)
+    if point is None:  # require_visible_unit has answered 404 already; this tells the type checker
+        abort(404)
     return point
 
 

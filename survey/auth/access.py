@@ -17,7 +17,7 @@ from survey.models import Unit
 
 # Higher roles may do everything lower ones may.
 RANK = {"viewer": 1, "analyst": 2, "admin": 3}
-PUBLIC = frozenset()
+PUBLIC: frozenset[str] = frozenset()
 
 
 def allowed_roles(*roles: str) -> frozenset[str]:

@@ -123,7 +123,8 @@ def import_rows(s: Session, rows: list[list[str]], mapping: dict[str, int],
     missing = [str(LABELS[r]) for r in REQUIRED if r not in mapping]
     if missing:
         raise ValueError(_("Chưa chọn cột: %(columns)s", columns=", ".join(missing)))
-    report, fields = ImportReport(), {}
+    report = ImportReport()
+    fields: dict[str, Field] = {}
     seen: dict[str, int] = {}
     for line, row in enumerate(rows, start=2):
         values = {r: (clean(row[i]).strip() if i < len(row) else "") for r, i in mapping.items()}

@@ -25,7 +25,8 @@ def months_of(period: Period | None, present: list[str]) -> list[str]:
     """Every month of the period (empty ones too), or the months with data."""
     if period is None:
         return sorted(present)
-    out, (y, m) = [], (period.start.year, period.start.month)
+    out: list[str] = []
+    y, m = period.start.year, period.start.month
     while (y, m) <= (period.end.year, period.end.month) and len(out) < 60:
         out.append(f"{y:04d}-{m:02d}")
         y, m = (y + 1, 1) if m == 12 else (y, m + 1)

@@ -13,6 +13,7 @@ from queue import Full, Queue
 import orjson
 from sqlalchemy import Text, cast, false, func, select, tuple_
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from survey.models import Answer, Comment, Field, Questionnaire, Response, Service, ServicePoint, Unit
 from survey.results.filters import Filters
@@ -27,7 +28,7 @@ def month_key(s: Session):
 
 def scope(f: Filters) -> list:
     """WHERE clauses on `response` for a selection."""
-    where = []
+    where: list[ColumnElement[bool]] = []
     if f.questionnaires is not None:
         where.append(Response.questionnaire_id.in_(select(Questionnaire.id).where(
             tuple_(Questionnaire.code, Questionnaire.version).in_(f.questionnaires))))
