@@ -41,8 +41,9 @@ def _value(row: list[str], mapping: dict[str, int], name: str) -> str:
 
 def _parse_row(row, mapping, services) -> dict:
     """Return the dossier's values or raise ValueError with a message for the report (through gettext)."""
-    out = {"code": _value(row, mapping, "code")}
-    if not out["code"] or len(out["code"]) > 60:
+    code = _value(row, mapping, "code")
+    out: dict[str, object] = {"code": code}
+    if not code or len(code) > 60:
         raise ValueError(_("thiếu mã hồ sơ hoặc mã quá dài"))
     proc = _value(row, mapping, "procedure")
     if proc not in services:
