@@ -127,7 +127,9 @@ def city_view(s: Session, city: Unit, f: Filters, method: Method, elements: list
         per_unit = pd.DataFrame(columns=["unit", "code", "level"])
         whole = pd.DataFrame(columns=["code"])
         services = pd.Series(dtype=int)
-    figures = {u.id: _figures(per_unit[per_unit.unit == u.id], codes) for u in communes}
+    parts = {unit: rows for unit, rows in per_unit.groupby("unit", sort=False)} if len(per_unit) else {}
+    empty = per_unit.iloc[0:0]
+    figures = {u.id: _figures(parts.get(u.id, empty), codes) for u in communes}
     sipas = [figures[u.id]["SIPAS"] for u in communes]
     n = np.array([x.n for x in sipas], dtype=float)
     ranking = against_combination([x.estimate for x in sipas], [x.se for x in sipas],
