@@ -27,7 +27,6 @@ from bench.bench_results import database_options, on_each_database, prepare  # n
 BASELINE = """
 import csv, sys
 from survey import create_app, db
-from survey.exports.responses import item_codes
 from survey.results import sql
 from survey.results.config import definition
 from survey.results.filters import Filters
@@ -36,7 +35,7 @@ app = create_app({"DATABASE_URL": sys.argv[1], "SECRET_KEY": "bench"})
 with app.app_context(), open(sys.argv[2], "w", newline="", encoding="utf-8-sig") as out:
     w = csv.writer(out)
     for row in sql.response_rows(db.session(), Filters(unit_ids=None, include_flagged=True),
-                                 item_codes(definition(DEFAULT))):
+                                 definition(DEFAULT).item_codes()):
         w.writerow(row)
 """
 

@@ -117,7 +117,7 @@ def fill(url: str, communes: int, scale: float, seed: int = 2025) -> tuple[int, 
         rollup_triggers.create(conn)
         conn.execute(text("SELECT setval(pg_get_serial_sequence('response', 'id'), (SELECT max(id) FROM response))"))
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        for table in ("response", "answer"):
+        for table in ("response", "comment"):  # the answers are a column of response (migration 0012)
             conn.execute(text(f"VACUUM ANALYZE {table}"))
     engine.dispose()
     return int(sizes.sum()), time.perf_counter() - t0
@@ -234,8 +234,7 @@ def run(url: str, communes: int, scale: float) -> list[tuple[str, str, str]]:
         rows.append((label, f"{warm * 1000:.0f} ms", f"peak RSS {m['peak_rss_mb']:.0f} MB "
                                                       f"(worker {m['rss_before_mb']:.0f} MB before)"))
         print(rows[-1], flush=True)
-    size, _ = _sql(url, "SELECT pg_total_relation_size('response') + pg_total_relation_size('answer')"
-                        " + pg_total_relation_size('comment')")
+    size, _ = _sql(url, "SELECT pg_total_relation_size('response') + pg_total_relation_size('comment')")
     cells, _ = _sql(url, "SELECT pg_total_relation_size('stat_cell')")
     rows.append(("database: responses, answers, comments", f"{size / 2**20 / million:.0f} MB per million",
                  f"{size / responses:.0f} bytes per response"))

@@ -9,6 +9,7 @@ executemany in one transaction on SQLite.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from datetime import datetime, timedelta, timezone
@@ -21,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench._server import base_env, prepare_database  # noqa: E402
 from survey.config import normalise_database_url  # noqa: E402
 from survey.models import rollup_triggers  # noqa: E402
+from survey.models.responses import answer_fingerprint  # noqa: E402
 from survey.questionnaire.loader import shipped  # noqa: E402
 from survey.questionnaire.sync import DEFAULT  # noqa: E402
 
@@ -36,7 +38,35 @@ def _answers(rng, n: int, p_satisfied: np.ndarray, codes: list[str], scale: int)
     return np.where(skipped, 0, scores)
 
 
+def _choices(rng, n: int, q) -> tuple[list[str], np.ndarray]:
+    """Choice answers as the form collects them: perception and channel always, the profile half the time."""
+    codes, columns = [], []
+    for c in q.choices:
+        values = np.array([o.value for o in c.options])
+        picked = values[rng.integers(0, len(values), n)]
+        if c.section == "respondent":
+            picked = np.where(rng.random(n) < 0.5, picked, 0)
+        codes.append(c.code)
+        columns.append(picked)
+    return codes, np.stack(columns, axis=1)
+
+
+# Free comments: about one response in seven leaves one, of a sentence or two.
+COMMENT_SHARE = 0.15
+_WORDS = ("cán bộ", "hướng dẫn", "nhiệt tình", "chờ", "lâu", "phòng", "hồ sơ", "thủ tục", "rõ ràng",
+          "cần", "cải thiện", "bãi xe", "nóng", "nhanh", "tốt", "một cửa", "giấy tờ", "trả kết quả")
+
+
+def _comment(rng) -> str:
+    return " ".join(rng.choice(_WORDS, int(rng.integers(4, 30)))).capitalize() + "."
+
+
 def _rows(rng, start_id: int, n: int, catalogue, q, start: datetime, days: int):
+    """Rows of `n` responses from id `start_id`: (responses, comments), lists of tuples.
+
+    Columns: RESPONSE_COLS (the answers as one byte string in the order of
+    `q.item_codes()`, which is the questionnaire row's `items`) and COMMENT_COLS.
+    """
     service_ids, point_of_service, qid, unit_id = catalogue
     pick = rng.integers(0, len(service_ids), n)
     when = rng.integers(0, days * 86400, n)
@@ -45,17 +75,24 @@ def _rows(rng, start_id: int, n: int, catalogue, q, start: datetime, days: int):
     exp = [m.code for m in q.expectations]
     scores = _answers(rng, n, p, crit, 5)
     wishes = _answers(rng, n, np.full(n, 0.6), exp, 4)
+    choice_codes, picks = _choices(rng, n, q)
+    codes = crit + exp + choice_codes
+    assert tuple(codes) == q.item_codes()
+    grid = np.concatenate([scores, wishes, picks], axis=1)
+    packed = grid.astype(np.uint8)
     ids = np.arange(start_id, start_id + n)
-    responses = [
-        (int(i), f"{int(i):032x}", qid, unit_id, int(service_ids[k]), int(point_of_service[k]),
-         "qr", (start + timedelta(seconds=int(w))).strftime(TIME_FORMAT), False)
-        for i, k, w in zip(ids, pick, when)
-    ]
-    answers = []
-    for block, codes in ((scores, crit), (wishes, exp)):
-        r, c = np.nonzero(block)
-        answers.extend(zip(ids[r].tolist(), [codes[j] for j in c], block[r, c].tolist()))
-    return responses, answers
+    commented = rng.random(n) < COMMENT_SHARE
+    comments = [(int(i), _comment(rng)) for i in ids[commented]]
+    comment_of = dict(comments)
+    responses = []
+    for row, (i, k, w) in enumerate(zip(ids.tolist(), pick.tolist(), when.tolist())):
+        given = [(codes[j], int(v)) for j, v in enumerate(grid[row].tolist()) if v]
+        service = int(service_ids[k])
+        # Real rows carry the duplicate check's fingerprint and a random submission key.
+        responses.append((i, rng.bytes(16).hex(), qid, unit_id, service,
+                          int(point_of_service[k]), "qr", (start + timedelta(seconds=w)).strftime(TIME_FORMAT),
+                          False, answer_fingerprint(service, given, comment_of.get(i, "")), packed[row].tobytes()))
+    return responses, comments
 
 
 def _catalogue(conn):
@@ -73,7 +110,8 @@ def _catalogue(conn):
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
 
 RESPONSE_COLS = ("id", "submission_key", "questionnaire_id", "unit_id", "service_id",
-                 "service_point_id", "channel", "submitted_at", "flagged")
+                 "service_point_id", "channel", "submitted_at", "flagged", "fingerprint", "answers")
+COMMENT_COLS = ("response_id", "text")
 
 
 def populate(database_url: str, responses: int, seed: int = 2024, days: int = 365) -> float:
@@ -89,6 +127,11 @@ def populate(database_url: str, responses: int, seed: int = 2024, days: int = 36
     t0 = time.perf_counter()
     with engine.begin() as conn:
         catalogue = _catalogue(conn)
+        items = conn.execute(text("SELECT items FROM questionnaire WHERE id = :q"), {"q": catalogue[2]}).scalar_one()
+        if isinstance(items, str):  # SQLite: JSON as text
+            items = json.loads(items)
+        if tuple(items[:len(q.item_codes())]) != q.item_codes():
+            raise RuntimeError("the questionnaire row's item list does not start with the definition's items")
         if conn.dialect.name == "postgresql":
             conn.execute(text("SET TIME ZONE 'UTC'"))
         first = (conn.execute(text("SELECT coalesce(max(id), 0) FROM response")).scalar_one() or 0) + 1
@@ -106,7 +149,7 @@ def populate(database_url: str, responses: int, seed: int = 2024, days: int = 36
     if engine.dialect.name == "postgresql":
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(text("VACUUM ANALYZE response"))
-            conn.execute(text("VACUUM ANALYZE answer"))
+            conn.execute(text("VACUUM ANALYZE comment"))
     else:
         with engine.begin() as conn:
             conn.execute(text("ANALYZE"))
@@ -122,14 +165,19 @@ def write_responses(conn, rng, first_id: int, n: int, catalogue, q, start: datet
     COPY on PostgreSQL, executemany on SQLite; the caller owns the transaction
     and the rollup triggers.
     """
-    resp, ans = _rows(rng, first_id, n, catalogue, q, start, days)
-    if conn.dialect.name == "postgresql":
-        _copy(conn, "response", RESPONSE_COLS, resp)
-        _copy(conn, "answer", ("response_id", "item_code", "value"), ans)
-    else:
-        raw = conn.connection.driver_connection
-        raw.executemany(f"INSERT INTO response ({', '.join(RESPONSE_COLS)}) VALUES ({', '.join('?' * 9)})", resp)
-        raw.executemany("INSERT INTO answer (response_id, item_code, value) VALUES (?, ?, ?)", ans)
+    responses, comments = _rows(rng, first_id, n, catalogue, q, start, days)
+    write_rows(conn, responses, comments)
+
+
+def write_rows(conn, responses, comments) -> None:
+    """Store rows made by `_rows` in bulk: COPY on PostgreSQL, executemany on SQLite."""
+    tables = (("response", RESPONSE_COLS, responses), ("comment", COMMENT_COLS, comments))
+    for table, columns, rows in tables:
+        if conn.dialect.name == "postgresql":
+            _copy(conn, table, columns, rows)
+        else:
+            conn.connection.driver_connection.executemany(
+                f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})", rows)
 
 
 def _copy(conn, table: str, columns: tuple[str, ...], rows) -> None:

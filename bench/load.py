@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 import httpx
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import create_engine, select, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -118,19 +118,20 @@ def pct(values: list[float], p: float) -> float:
 
 
 def stored(url: str) -> tuple[set[str], int, int]:
-    """Return the stored submission keys, and responses lacking any criterion answer."""
-    from survey.models import Answer, Response
+    """Return the stored submission keys, responses lacking any criterion answer, and answers stored."""
+    from sqlalchemy.orm import Session
+
+    from survey.models import Response
 
     engine = create_engine(normalise_database_url(url))
-    with engine.connect() as conn:
-        keys = set(conn.scalars(select(Response.submission_key)))
-        criteria = [c.code for c in Q.criteria]
-        per_response = (select(func.count()).select_from(Answer)
-                        .where(Answer.response_id == Response.id, Answer.item_code.in_(criteria))
-                        .scalar_subquery())
-        short = conn.scalar(select(func.count()).select_from(Response)
-                            .where(per_response != len(criteria)))
-        answers_n = conn.scalar(select(func.count()).select_from(Answer))
+    criteria = {c.code for c in Q.criteria}
+    with Session(engine) as s:
+        keys, short, answers_n = set(), 0, 0
+        for r in s.scalars(select(Response)):
+            keys.add(r.submission_key)
+            values = r.answer_values
+            short += not criteria <= values.keys()
+            answers_n += len(values)
     engine.dispose()
     return keys, short, answers_n
 

@@ -68,6 +68,9 @@ def _dump(value, key=None) -> str:
         (lambda d: d["elements"][0].update(group="XX"), "TC", "unknown group 'XX'"),
         (lambda d: d["scales"]["satisfaction"]["points"].pop(), "scales.satisfaction", "numbered 1 to 5"),
         (lambda d: d["choices"][0]["options"][1].update(value=1), "NT1", "option values repeat"),
+        # Answers are stored one byte each, 0 meaning none (survey/models/responses.py).
+        (lambda d: d["choices"][0]["options"][1].update(value=0), "NT1", "must lie in 1..255"),
+        (lambda d: d["choices"][0]["options"][1].update(value=256), "NT1", "must lie in 1..255"),
         (lambda d: d["choices"][0].update(section="misc"), "NT1", "section must be one of"),
         (lambda d: d["elements"][0].update(criteria=[]), "TC", "at least one criterion"),
         (lambda d: d["elements"][0]["criteria"][0].update(code="tc1"), "TC criterion 1", "upper-case"),

@@ -21,11 +21,11 @@ def upgrade() -> None:
     # back may be stale, so rebuild from scratch (`sipas results rollup --missing`).
     op.execute("DELETE FROM stat_cell")
     op.execute("DELETE FROM stat_day")
-    rollup_triggers.create(op.get_bind())
+    rollup_triggers.create(op.get_bind(), answer_table=True)
 
 
 def downgrade() -> None:
     bind = op.get_bind()
-    for statement in rollup_triggers.drop_statements(bind.dialect.name):
+    for statement in rollup_triggers.drop_statements(bind.dialect.name, answer_table=True):
         op.execute(statement)
     op.drop_index('ix_stat_day_unit_day', table_name='stat_day')

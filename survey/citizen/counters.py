@@ -72,6 +72,7 @@ class Counter:
     questionnaire_key: tuple[str, str]
     questionnaire_id: int | None    # None until the first response creates the row
     name_en: str = ""               # the counter's English name, if the administrator gave one
+    questionnaire_items: tuple[str, ...] | None = None  # the row's item list: the answers' byte order
     # Hashed once: the snapshot keys the rendered-page cache on every GET.
     _hash: int = field(init=False, repr=False, compare=False)
 
@@ -108,6 +109,7 @@ def _snapshot(s: Session, point: ServicePoint) -> Counter:
         services=tuple(ServiceView(v.id, v.code, v.name, v.name_en) for v in point.services),
         accepting=point.closed_at is None, questionnaire_key=(q.code, q.version),
         questionnaire_id=row.id if row else None,
+        questionnaire_items=tuple(row.items) if row else None,
     )
 
 

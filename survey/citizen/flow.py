@@ -96,9 +96,14 @@ def submit(counter: Counter, preset: ServiceView | None, channel: str, confirm: 
             s, previous, point_id=target.point_id, service_id=target.service_id,
             answers=sub.answers, comment=sub.comment):
         return redirect(thanks, code=303)
+    qid, items = counter.questionnaire_id, counter.questionnaire_items
+    if qid is None:
+        row = ensure_row(s, q)
+        qid, items = row.id, tuple(row.items)
     response_id = record_response(
         s,
-        questionnaire_id=counter.questionnaire_id or ensure_row(s, q).id,
+        questionnaire_id=qid,
+        items=items,
         point_id=target.point_id,
         unit_id=target.unit_id,
         service_id=target.service_id,

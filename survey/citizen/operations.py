@@ -1,16 +1,16 @@
 """Store a validated response: all of it in one transaction, or nothing."""
 from __future__ import annotations
 
-import json
+from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, insert, select, text, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from survey.integrity import Stored, check_before_commit
-from survey.models import Answer, Comment, Response
-from survey.models.responses import answer_fingerprint
+from survey.models import Comment, Questionnaire, Response
+from survey.models.responses import answer_fingerprint, pack_answers
 from survey.models.types import utcnow
 
 
@@ -22,23 +22,22 @@ def already_stored(s: Session, submission_key: str) -> bool:
 # Built once: building statements per request showed in the profiles.
 _INSERT_RESPONSE = insert(Response)
 _INSERT_COMMENT = insert(Comment)
-# All of a response's answers in one statement of constant shape: the
-# driver's executemany sent one INSERT per answer (about 20), which cost
-# PostgreSQL more CPU than the rest of the submission together, and a
-# multi-row VALUES list is a new statement for SQLAlchemy to build each time.
-_ANSWERS_PG = text(
-    "INSERT INTO answer (response_id, item_code, value) "
-    "SELECT :rid, code, value FROM unnest(CAST(:codes AS varchar[]), CAST(:vals AS smallint[])) AS a(code, value)")
-_ANSWERS_SQLITE = text(
-    "INSERT INTO answer (response_id, item_code, value) "
-    "SELECT :rid, key, value FROM json_each(:answers)")
+_ITEMS = select(Questionnaire.items).where(Questionnaire.id == bindparam("qid"))
 
 
-def _insert_answers(conn, response_id: int, answers: dict[str, int]) -> None:
-    if conn.dialect.name == "postgresql":
-        conn.execute(_ANSWERS_PG, {"rid": response_id, "codes": list(answers), "vals": list(answers.values())})
-    else:  # SQLite, the only other database the service runs on
-        conn.execute(_ANSWERS_SQLITE, {"rid": response_id, "answers": json.dumps(answers)})
+def _packed(s: Session, questionnaire_id: int, items: Sequence[str] | None, answers: dict[str, int]) -> bytes:
+    """The answers as the questionnaire row's byte string (survey/models/responses.py).
+
+    `items` is the row's item list as the caller last read it (the counter
+    snapshot); lists only grow, so a code missing from it sends this back
+    to the database for the current list.
+    """
+    if items is not None:
+        try:
+            return pack_answers(items, answers)
+        except ValueError:
+            pass
+    return pack_answers(s.connection().execute(_ITEMS, {"qid": questionnaire_id}).scalar_one(), answers)
 
 
 def record_response(
@@ -53,18 +52,21 @@ def record_response(
     comment: str,
     submission_key: str,
     submitted_at: datetime | None = None,
+    items: Sequence[str] | None = None,
 ) -> int | None:
     """Insert the response with its answers and commit; its id, or None if it was a replay.
 
-    Three INSERT statements and the duplicate check in the session's
-    transaction (with whatever the caller changed, e.g. a paper form's status
+    Two INSERT statements (the response with its answers as one value, and
+    the comment) and the duplicate check in the session's transaction (with whatever the caller changed, e.g. a paper form's status
     or a used invitation), then one commit: the ORM unit of work and a second
     transaction cost more than the rest of a submission. `submitted_at`
     defaults to now; a paper form keyed after its plan gives the plan's end.
     Nothing to invalidate: the response is stored now, and today's results
-    are always read live (survey/results/rollup.py).
+    are always read live (survey/results/rollup.py). `items` is the
+    questionnaire row's item list if the caller has it (read here if not).
     """
     fingerprint = answer_fingerprint(service_id, answers.items(), comment)
+    packed = _packed(s, questionnaire_id, items, answers)
     submitted_at = submitted_at or utcnow()
     conn = s.connection()
     try:
@@ -73,10 +75,8 @@ def record_response(
         response_id = conn.execute(_INSERT_RESPONSE, {
             "submission_key": submission_key, "questionnaire_id": questionnaire_id, "unit_id": unit_id,
             "service_id": service_id, "service_point_id": point_id, "channel": channel,
-            "submitted_at": submitted_at, "flagged": False, "fingerprint": fingerprint,
+            "submitted_at": submitted_at, "flagged": False, "fingerprint": fingerprint, "answers": packed,
         }).inserted_primary_key[0]
-        if answers:
-            _insert_answers(conn, response_id, answers)
         if comment:
             conn.execute(_INSERT_COMMENT, {"response_id": response_id, "text": comment})
         check_before_commit(s, Stored(response_id, unit_id, point_id, channel, fingerprint, submitted_at))
@@ -107,18 +107,16 @@ def replace_response(
     and the duplicate check runs again on them. False (nothing changed) if
     the response is gone or belongs to another counter.
     """
-    row = s.execute(select(Response.unit_id, Response.channel, Response.submitted_at)
+    row = s.execute(select(Response.unit_id, Response.channel, Response.submitted_at, Response.questionnaire_id)
                     .where(Response.id == response_id, Response.service_point_id == point_id)).first()
     if row is None:
         return False
     fingerprint = answer_fingerprint(service_id, answers.items(), comment)
+    packed = _packed(s, row.questionnaire_id, None, answers)
     conn = s.connection()
-    conn.execute(delete(Answer).where(Answer.response_id == response_id))
     conn.execute(delete(Comment).where(Comment.response_id == response_id))
     conn.execute(update(Response).where(Response.id == response_id).values(
-        service_id=service_id, fingerprint=fingerprint, flagged=False, flag_reason=None))
-    if answers:
-        _insert_answers(conn, response_id, answers)
+        service_id=service_id, fingerprint=fingerprint, flagged=False, flag_reason=None, answers=packed))
     if comment:
         conn.execute(_INSERT_COMMENT, {"response_id": response_id, "text": comment})
     # A response dated on a past day drops that day's rollup marker by

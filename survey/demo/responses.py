@@ -8,7 +8,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from survey.models import Answer, Comment, Response, ServicePoint, Unit
+from survey.models import Comment, Response, ServicePoint, Unit
 from survey.models.types import utcnow
 from survey.questionnaire.loader import shipped
 from survey.questionnaire.sync import DEFAULT, ensure_row
@@ -56,7 +56,7 @@ def seed_responses(s: Session, unit: Unit, points: list[ServicePoint], count: in
             service_point_id=point.id,
             channel="kiosk" if rng.random() < 0.15 else "qr",
             submitted_at=now - timedelta(seconds=rng.randint(0, days * 86400)),
-            answers=[Answer(item_code=k, value=v) for k, v in answers.items()],
+            answers=questionnaire.pack(answers),
             comment=Comment(text=rng.choice(COMMENTS)) if rng.random() < 0.2 else None,
         ))
     s.flush()

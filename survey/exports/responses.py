@@ -5,16 +5,9 @@ from flask_babel import gettext as _
 
 from survey import db
 from survey.exports.writer import Table
-from survey.questionnaire.definition import QuestionnaireDefinition
 from survey.results import sql
 from survey.results.filters import Filters
 from survey.results.forms import Form, definitions
-
-
-def item_codes(q: QuestionnaireDefinition) -> tuple[str, ...]:
-    """Every answerable item in questionnaire order: criteria, expectations, choices."""
-    return (tuple(c.code for c in q.criteria) + tuple(e.code for e in q.expectations)
-            + tuple(c.code for c in q.choices))
 
 
 def all_versions(found: list[Form]) -> tuple[tuple[str, str], ...]:
@@ -26,7 +19,7 @@ def union_codes(found: list[Form]) -> tuple[str, ...]:
     codes: dict[str, None] = {}
     for form in found:
         for q in definitions(form.versions):
-            codes.update(dict.fromkeys(item_codes(q)))
+            codes.update(dict.fromkeys(q.item_codes()))
     return tuple(codes)
 
 

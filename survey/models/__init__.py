@@ -2,11 +2,10 @@
 from survey.models.accounts import AuditEvent, LoginFailure, User
 from survey.models.catalogue import Field, Service, ServicePoint, Unit, service_point_service
 from survey.models.plans import Dossier, Invitation, PaperEntry, PaperForm, Plan, PlanService, SampledDossier
-from survey.models.responses import Answer, Comment, Questionnaire, Response
+from survey.models.responses import Comment, Questionnaire, Response
 from survey.models.rollup import StatCell, StatDay, StatMonthCell, StatMonthDay
 
 __all__ = [
-    "Answer",
     "AuditEvent",
     "LoginFailure",
     "Comment",

@@ -1,11 +1,19 @@
-"""Questionnaire versions, responses and their answers."""
+"""Questionnaire versions, responses and their answers.
+
+A response's answers are one byte string (`response.answers`): byte i is the
+answer to item i of its questionnaire version's item list
+(`questionnaire.items`), 0 for no answer. The list is data, written when a
+version is first used, so a new questionnaire still needs no migration; it
+only ever grows at its end (survey/questionnaire/sync.py), so a stored
+string shorter than the list simply has no answer to the later items.
+"""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, SmallInteger, String, Text, UniqueConstraint, event
+from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, event, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from survey.db import Base
@@ -29,6 +37,16 @@ class Questionnaire(Base):
     title: Mapped[str] = mapped_column(String(300))
     # SHA-256 of the definition file: a silently edited file is detected.
     checksum: Mapped[str] = mapped_column(String(64))
+    # Item codes in the order of the bytes of `response.answers`; append-only.
+    items: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+
+    def pack(self, answers: Mapping[str, int]) -> bytes:
+        """This version's byte string of an answer set."""
+        return pack_answers(self.items, answers)
+
+    def unpack(self, data: bytes) -> dict[str, int]:
+        """The answer set of a byte string of this version."""
+        return unpack_answers(self.items, data)
 
 
 class Response(Base):
@@ -63,27 +81,21 @@ class Response(Base):
     # response's answers. Only compared within minutes, so rows stored before
     # the column existed keep NULL.
     fingerprint: Mapped[str | None] = mapped_column(String(32))
+    # One byte per item of the questionnaire's `items` (0 = no answer): one
+    # short value instead of a row per item cuts a response's storage by two
+    # thirds (BENCHMARKS.md, issue 17.4) and its INSERT to one row.
+    answers: Mapped[bytes] = mapped_column(LargeBinary, default=b"")
 
-    answers: Mapped[list[Answer]] = relationship(
-        back_populates="response", cascade="all, delete-orphan", lazy="selectin"
-    )
+    questionnaire: Mapped[Questionnaire] = relationship(lazy="joined")
     comment: Mapped[Comment | None] = relationship(
         back_populates="response", cascade="all, delete-orphan", lazy="selectin"
     )
 
 
-class Answer(Base):
-    """One item's answer: a scale point, or the number of the chosen option."""
-
-    __tablename__ = "answer"
-
-    response_id: Mapped[int] = mapped_column(
-        BigIntPK, ForeignKey("response.id", ondelete="CASCADE"), primary_key=True
-    )
-    item_code: Mapped[str] = mapped_column(String(16), primary_key=True)
-    value: Mapped[int] = mapped_column(SmallInteger)
-
-    response: Mapped[Response] = relationship(back_populates="answers")
+    @property
+    def answer_values(self) -> dict[str, int]:
+        """The answers as {item code: value}, unanswered items left out."""
+        return self.questionnaire.unpack(self.answers)
 
 
 class Comment(Base):
@@ -101,6 +113,23 @@ class Comment(Base):
     response: Mapped[Response] = relationship(back_populates="comment")
 
 
+def pack_answers(items: Sequence[str], answers: Mapping[str, int]) -> bytes:
+    """One byte per item of `items`, 0 where unanswered; every answered code must be listed.
+
+    Values must lie in 1..255 (the questionnaire loader refuses options outside).
+    """
+    packed = bytes(answers.get(code, 0) for code in items)
+    if len(answers) > len(items) - packed.count(0):
+        unknown = sorted(set(answers) - set(items))
+        raise ValueError(f"items not in the questionnaire's item list, or answered 0: {unknown or answers}")
+    return packed
+
+
+def unpack_answers(items: Sequence[str], data: bytes) -> dict[str, int]:
+    """The answers of a byte string: {item code: value} for every non-zero byte."""
+    return {code: value for code, value in zip(items, data) if value}
+
+
 def answer_fingerprint(service_id: int, answers: Iterable[tuple[str, int]], comment: str) -> str:
     """Return a short hash of one answer set (items sorted, comment included)."""
     items = ";".join(f"{code}={value}" for code, value in sorted(answers))
@@ -108,10 +137,11 @@ def answer_fingerprint(service_id: int, answers: Iterable[tuple[str, int]], comm
 
 
 @event.listens_for(Response, "before_insert")
-def _set_fingerprint(_mapper, _connection, response: Response) -> None:
+def _set_fingerprint(_mapper, connection, response: Response) -> None:
     # On every insert path (form, kiosk, paper, demo, imports), so a check
     # never compares a response that lacks one.
     if response.fingerprint is None:
+        items = connection.scalar(select(Questionnaire.items).where(Questionnaire.id == response.questionnaire_id))
         response.fingerprint = answer_fingerprint(
-            response.service_id, ((a.item_code, a.value) for a in response.answers),
+            response.service_id, unpack_answers(items or [], response.answers or b"").items(),
             response.comment.text if response.comment else "")

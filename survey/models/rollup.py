@@ -1,7 +1,7 @@
 """Rollup cache of the results: additive sufficient statistics per local day.
 
-Derived data only: every row can be rebuilt from `response`/`answer`
-(`sipas results rollup`), and any write to a response or an answer deletes
+Derived data only: every row can be rebuilt from `response` (its `answers` column)
+(`sipas results rollup`), and any write to a response (its answers included) deletes
 the marker of its unit-day, by database trigger (survey/models/rollup_triggers.py).
 See docs/aggregation.md.
 """

@@ -25,7 +25,7 @@ class Keying:
 
 def items(q: QuestionnaireDefinition) -> list[str]:
     """Item codes in the order they appear on the paper form."""
-    return [c.code for c in q.criteria] + [m.code for m in q.expectations] + [c.code for c in q.choices]
+    return list(q.item_codes())
 
 
 def widths(q: QuestionnaireDefinition, services: int) -> dict[str, int]:

@@ -35,7 +35,8 @@ def _count(s: Session, plan: Plan, form: PaperForm, payload: str) -> None:
     # trigger (survey/models/rollup_triggers.py), raw inserts included.
     at = fieldwork_time(plan)
     # record_response commits the form's status and the response together.
-    record_response(s, questionnaire_id=ensure_row(s, definition(plan)).id, point_id=None,
+    row = ensure_row(s, definition(plan))
+    record_response(s, questionnaire_id=row.id, items=row.items, point_id=None,
                     unit_id=plan.unit_id, service_id=service.id, channel="paper",
                     answers={k: int(v) for k, v in data["answers"].items()},
                     comment=data["comment"], submission_key=uuid.uuid4().hex, submitted_at=at)

@@ -86,6 +86,11 @@ class QuestionnaireDefinition:
     def criteria(self) -> tuple[Criterion, ...]:
         return tuple(c for e in self.elements for c in e.criteria)
 
+    def item_codes(self) -> tuple[str, ...]:
+        """Every answerable item in questionnaire order: criteria, expectations, choices."""
+        return (tuple(c.code for c in self.criteria) + tuple(e.code for e in self.expectations)
+                + tuple(c.code for c in self.choices))
+
     def choices_in(self, section: str) -> tuple[Choice, ...]:
         return tuple(c for c in self.choices if c.section == section)
 

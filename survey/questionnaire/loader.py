@@ -76,6 +76,9 @@ class _Reader:
         values = [o.value for o in options]
         if len(set(values)) != len(values):
             raise self.fail(item, "option values repeat")
+        if not all(1 <= v <= 255 for v in values):
+            # A response keeps each answer in one byte, 0 meaning no answer.
+            raise self.fail(item, "option values must lie in 1..255")
         return tuple(options)
 
 

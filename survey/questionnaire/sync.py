@@ -18,11 +18,18 @@ def find_row(s: Session, definition: QuestionnaireDefinition) -> Questionnaire |
 
 
 def ensure_row(s: Session, definition: QuestionnaireDefinition) -> Questionnaire:
-    """Return the database row of a definition, creating it on first use."""
+    """Return the database row of a definition, creating it on first use.
+
+    The row's `items` fix the byte order of its responses' answers; a row
+    that lacks some of the definition's items (one the migration to compact
+    answers listed from stored answers only) gets them appended, never
+    reordered, so stored answers keep their meaning.
+    """
     row = find_row(s, definition)
     if row is None:
         row = Questionnaire(code=definition.code, version=definition.version,
-                            title=definition.title.vi, checksum=definition.checksum)
+                            title=definition.title.vi, checksum=definition.checksum,
+                            items=list(definition.item_codes()))
         s.add(row)
         s.flush()
     elif row.checksum != definition.checksum:
@@ -31,6 +38,9 @@ def ensure_row(s: Session, definition: QuestionnaireDefinition) -> Questionnaire
             definition.source, "file",
             "changed after responses were recorded against this version; publish a new version instead",
         )
+    elif missing := [c for c in definition.item_codes() if c not in row.items]:
+        row.items = [*row.items, *missing]
+        s.flush()
     return row
 
 

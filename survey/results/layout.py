@@ -21,8 +21,6 @@ import pandas as pd
 
 from analysis.sufficient import SufficientStats
 
-SLOT_BITS = 4  # answers travel from SQL packed 15 to a 63-bit integer
-SLOTS_PER_WORD = 15
 CHOICE_SECTIONS = ("perception", "channel")
 # Stored as float32, exactly: every feature is a multiple of 1/16 in [0, 1]
 # (mean_pct products), so a cell's sum is exact while its n < 2^24 / 16 ≈ 1
@@ -40,13 +38,9 @@ class Layout:
 
     @property
     def slots(self) -> list[tuple[str, int, int]]:
-        """(code, lowest valid, highest valid) of every item read from `answer`."""
+        """(code, lowest valid, highest valid) of every item read from the answers."""
         return ([(c, lo, hi) for c, (lo, hi) in zip(self.codes, self.scales)]
                 + [(c, min(o), max(o)) for c, o in self.choices])
-
-    @property
-    def words(self) -> int:
-        return -(-len(self.slots) // SLOTS_PER_WORD)
 
     @cached_property
     def _triu(self):
@@ -83,12 +77,6 @@ class Layout:
         where = {name: i for i, name in enumerate(target.feature_names)}
         own = [i for i, name in enumerate(self.feature_names) if name in where]
         return np.array(own, dtype=int), np.array([where[self.feature_names[i]] for i in own], dtype=int)
-
-    def decode(self, words: np.ndarray) -> np.ndarray:
-        """Answer values (0 = none or invalid) per slot from the packed integers."""
-        s = np.arange(len(self.slots))
-        shifts = (SLOT_BITS * (s % SLOTS_PER_WORD)).astype(np.int64)
-        return (words[:, s // SLOTS_PER_WORD] >> shifts) & (2 ** SLOT_BITS - 1)
 
     def features(self, v: np.ndarray) -> np.ndarray:
         """F for each row of decoded answers `v` (rows x slots)."""
@@ -148,7 +136,4 @@ def layout_of(q, method: str) -> Layout:
     scales = ((min(sat), max(sat)),) * len(q.criteria) + ((min(exp), max(exp)),) * len(q.expectations)
     choices = tuple((c.code, tuple(sorted(o.value for o in c.options)))
                     for section in CHOICE_SECTIONS for c in q.choices_in(section))
-    layout = Layout(codes, len(q.criteria), scales, choices, method)
-    if any(lo < 1 or hi >= 2 ** SLOT_BITS for _, lo, hi in layout.slots):
-        raise ValueError("answer values must lie in 1..15 to be packed")
-    return layout
+    return Layout(codes, len(q.criteria), scales, choices, method)

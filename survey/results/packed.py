@@ -1,22 +1,22 @@
-"""Read responses with their answers packed into a few integers per response.
+"""Read responses with their answers as a matrix: one row per response, one column per item.
 
-The answer table is long (one row per item); sending 26 rows per response to
-Python would dominate the cost. SQL instead sums `value * 16^slot` per
-response and word (each item has its own 4-bit slot), so one row per response
-arrives with its cell keys; numpy unpacks the slots.
+A response's answers are one byte string in its questionnaire version's item
+order (survey/models/responses.py), so one row per response arrives from SQL
+with its cell keys, and numpy lays the bytes of each version out in the
+columns the caller asks for.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import lru_cache
 
 import numpy as np
-from sqlalchemy import BigInteger, case, cast, func, literal, select
+from sqlalchemy import BigInteger, cast, func, select
 from sqlalchemy.orm import Session
 
-from survey.models import Answer, Response
-from survey.results.layout import SLOT_BITS, SLOTS_PER_WORD, Layout
+from survey.models import Questionnaire, Response
+from survey.results.layout import Layout
 
 EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 LOCAL_OFFSET = 7 * 3600  # Vietnam: UTC+7 all year, as in sql.month_key
@@ -35,20 +35,39 @@ class Packed:
     values: np.ndarray   # responses x layout slots, 0 = not answered
 
 
-@lru_cache(maxsize=16)  # building the CASE costs more than running it on a small batch
-def _words(layout: Layout) -> list:
-    """Per word: SUM(CASE item WHEN code THEN value * 16^slot if valid END).
+def item_lists(s: Session) -> dict[int, list[str]]:
+    """Every questionnaire version's item list (the byte order of its answers), by id."""
+    return dict(s.execute(select(Questionnaire.id, Questionnaire.items)).all())
 
-    A simple CASE on the item code beats a join with a table of items on
-    SQLite (which loops over the items for every answer) and on PostgreSQL.
+
+def answer_matrix(questionnaires: Sequence[int], blobs: Sequence[bytes], items: dict[int, list[str]],
+                  codes: Sequence[str]) -> np.ndarray:
+    """Answers (0 = none) of each response, one column per code in `codes`.
+
+    `questionnaires[i]` is the version of `blobs[i]`; a code its version does
+    not ask stays 0, as do the bytes past the end of a string stored before
+    its version's list grew.
     """
-    whens: list[dict] = [{} for _ in range(layout.words)]
-    for s, (code, lo, hi) in enumerate(layout.slots):
-        word, shift = divmod(s, SLOTS_PER_WORD)
-        whens[word][code] = case((Answer.value.between(lo, hi),
-                                  Answer.value * literal(1 << (SLOT_BITS * shift), BigInteger)))
-    return [cast(func.sum(case(w, value=Answer.item_code)), BigInteger).label(f"w{i}")
-            for i, w in enumerate(whens)]
+    out = np.zeros((len(blobs), len(codes)), dtype=np.int64)
+    versions = np.asarray(questionnaires, dtype=np.int64)
+    for qid in np.unique(versions):
+        listed = items[int(qid)]
+        where = {code: i for i, code in enumerate(listed)}
+        pairs = [(j, where[c]) for j, c in enumerate(codes) if c in where]
+        if not pairs:
+            continue
+        rows = np.flatnonzero(versions == qid)
+        mine = blobs if len(rows) == len(blobs) else [blobs[int(r)] for r in rows]
+        width = len(listed)
+        if set(map(len, mine)) != {width}:  # strings of an older, shorter list
+            mine = [bytes(b).ljust(width, b"\0")[:width] for b in mine]
+        raw = np.frombuffer(b"".join(mine), dtype=np.uint8).reshape(len(rows), width)
+        to, fro = (list(x) for x in zip(*pairs))
+        if len(rows) == len(blobs):
+            out[:, to] = raw[:, fro]
+        else:
+            out[np.ix_(rows, to)] = raw[:, fro]
+    return out
 
 
 def epoch_seconds(s: Session):
@@ -59,25 +78,25 @@ def epoch_seconds(s: Session):
 
 def fetch(s: Session, layout: Layout, where: list, batch: int = 20_000) -> Packed:
     """Packed responses matching `where` (clauses on `response`)."""
-    # One pass: responses in range, their answers through the primary key;
-    # LEFT JOIN keeps a response without a valid answer (it still counts in n).
-    # Other columns depend on response.id, which PostgreSQL accepts in GROUP BY.
     stmt = (select(Response.unit_id, Response.service_id, Response.service_point_id, Response.channel,
-                   Response.flagged, epoch_seconds(s), *[func.coalesce(w, 0) for w in _words(layout)])
-            .outerjoin(Answer, Answer.response_id == Response.id).where(*where)
-            .group_by(Response.submitted_at, Response.id))  # index order: no sort on SQLite
-    cols: list[list] = [[] for _ in range(6 + layout.words)]
-    for part in s.execute(stmt.execution_options(yield_per=batch)).partitions():
+                   Response.flagged, epoch_seconds(s), Response.questionnaire_id, Response.answers)
+            .where(*where))
+    cols: list[list] = [[] for _ in range(8)]
+    for part in s.connection().execute(stmt.execution_options(yield_per=batch)).partitions():
         for col, values in zip(cols, zip(*part)):
             col.extend(values)
     if not cols[0]:
         return _empty(layout)
+    slots = layout.slots
+    matrix = answer_matrix(cols[6], cols[7], item_lists(s), [code for code, _lo, _hi in slots])
+    lo = np.array([lo for _c, lo, _hi in slots])
+    hi = np.array([hi for _c, _lo, hi in slots])
+    matrix[(matrix < lo) | (matrix > hi)] = 0  # an invalid stored value counts as no answer
     point = np.array([-1 if p is None else p for p in cols[2]], dtype=np.int64)
     seconds = np.array(cols[5], dtype=np.int64)
-    packed = np.array(cols[6:], dtype=np.int64).T
     return Packed(np.array(cols[0], dtype=np.int64), np.array(cols[1], dtype=np.int64), point,
                   np.array(cols[3], dtype=object), np.array(cols[4], dtype=bool),
-                  (seconds + LOCAL_OFFSET) // 86400 + EPOCH_ORDINAL, layout.decode(packed))
+                  (seconds + LOCAL_OFFSET) // 86400 + EPOCH_ORDINAL, matrix)
 
 
 def _empty(layout: Layout) -> Packed:

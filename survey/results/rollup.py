@@ -6,7 +6,7 @@ survey/results/schedule.py). A page view never writes; it reads the days
 still missing live (survey/results/selection.py).
 
 Every build runs in its own transaction under a per-unit lock that the
-database triggers on `response`/`answer` take too
+database triggers on `response` take too
 (survey/models/rollup_triggers.py): a response stored while its day is
 being built either waits for the build and then deletes its marker, or
 commits first and is seen by the build.

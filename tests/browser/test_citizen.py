@@ -16,7 +16,7 @@ SEND = "form button[type=submit]"  # the language switch in the header submits t
 
 def _stored(app) -> list[dict[str, int]]:
     with app.app_context():
-        return [{a.item_code: a.value for a in r.answers} for r in db.session().scalars(select(Response))]
+        return [r.answer_values for r in db.session().scalars(select(Response))]
 
 
 def _fill_by_clicks(page) -> None:

@@ -15,7 +15,7 @@ CRITERIA = [c.code for c in Q.criteria]
 def _stored(app) -> list[tuple[bool, dict[str, int]]]:
     with app.app_context():
         rows = db.session().scalars(select(Response).order_by(Response.id))
-        return [(r.flagged, {a.item_code: a.value for a in r.answers}) for r in rows]
+        return [(r.flagged, r.answer_values) for r in rows]
 
 
 def _answer(page, value: str) -> None:

@@ -93,7 +93,7 @@ def test_two_clerks_key_a_paper_form_and_resolve_a_difference(app, staff, server
     with app.app_context():
         s = db.session()
         response = s.query(Response).one()
-        answers = {a.item_code: a.value for a in response.answers}
+        answers = response.answer_values
         assert response.channel == "paper" and s.get(Service, response.service_id).code == SERVICES[1]
         expected = dict(zip([c.code for c in q.criteria], map(int, criteria)))
         expected["TT1"] = 2
@@ -154,6 +154,6 @@ def test_a_two_digit_procedure_number_is_stored_as_typed_in_both_keyings(app, st
         expected = dict(zip([c.code for c in q.criteria], map(int, criteria)))
         expected.update(zip([m.code for m in q.expectations], map(int, expectations)))
         expected.update(zip([c.code for c in q.choices], map(int, choices)))
-        assert {a.item_code: a.value for a in response.answers} == expected
+        assert response.answer_values == expected
         assert response.comment.text == COMMENT
         assert s.query(PaperForm).one().status == "counted"

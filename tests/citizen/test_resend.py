@@ -13,7 +13,7 @@ from tests.citizen.helpers import full_answers, hidden_fields, open_form
 def _responses(app) -> list[tuple[int, bool, dict[str, int], str | None]]:
     with app.app_context():
         rows = db.session().scalars(select(Response).order_by(Response.id)).all()
-        return [(r.id, r.flagged, {a.item_code: a.value for a in r.answers}, r.comment.text if r.comment else None)
+        return [(r.id, r.flagged, r.answer_values, r.comment.text if r.comment else None)
                 for r in rows]
 
 

@@ -55,7 +55,7 @@ def test_differences_are_shown_and_resolved_before_counting(app, demo):
         assert conflicts(s, plan)[0][1] == ["service", "TT2"]
         resolve(s, plan, form, keyed(TT2="5").payload())
         r = s.query(Response).one()
-        assert {a.item_code: a.value for a in r.answers}["TT2"] == 5
+        assert r.answer_values["TT2"] == 5
         assert s.get(Service, r.service_id).code == "1.001193"
 
 

@@ -17,7 +17,7 @@ from tests.plans.helpers import make_plan
 from tests.plans.invite import answer_invitation
 
 PRIVATE = {"invitation", "dossier", "sampled_dossier", "paper_form", "paper_entry"}
-ANSWERS = {"response", "answer", "comment"}
+ANSWERS = {"response", "comment"}  # answers are a column of response
 
 
 def test_schema_has_no_link_between_answers_and_invitations_or_dossiers():

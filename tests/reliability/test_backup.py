@@ -20,7 +20,7 @@ def _snapshot(app):
         rows = db.session().scalars(select(Response).order_by(Response.submission_key))
         return [(r.submission_key, r.unit_id, r.service_id, r.service_point_id, r.channel,
                  r.submitted_at, r.flagged, r.flag_reason,
-                 sorted((a.item_code, a.value) for a in r.answers),
+                 sorted(r.answer_values.items()),
                  r.comment.text if r.comment else None) for r in rows]
 
 

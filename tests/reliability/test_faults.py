@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from survey import db
-from survey.models import Answer, Response
+from survey.models import Response
 from tests.citizen.helpers import full_answers, open_form
 
 
@@ -71,6 +71,6 @@ def test_fifty_concurrent_sqlite_writers_lose_nothing(app, demo):
     with app.app_context():
         s = db.session()
         assert s.scalar(select(func.count(Response.id))) == writers * each
-        assert s.scalar(select(func.count()).select_from(Answer)) == writers * each * len(full_answers())
+        assert [len(r.answer_values) for r in s.scalars(select(Response))] == [len(full_answers())] * writers * each
         assert s.scalar(select(func.count(Response.id)).where(Response.comment.has())) == writers * each
         assert s.connection().exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"

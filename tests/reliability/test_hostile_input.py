@@ -69,10 +69,10 @@ def _check_page(answer, sent: str = "") -> None:
 def _check_database(app) -> None:
     with app.app_context():
         for response in db.session().scalars(select(Response)):
-            for answer in response.answers:
-                assert answer.item_code in VALID, answer.item_code
-                assert answer.value in VALID[answer.item_code], (answer.item_code, answer.value)
-            assert {c.code for c in Q.criteria} <= {a.item_code for a in response.answers}
+            for code, value in response.answer_values.items():
+                assert code in VALID, code
+                assert value in VALID[code], (code, value)
+            assert {c.code for c in Q.criteria} <= set(response.answer_values)
             if response.comment:
                 text_ = response.comment.text
                 assert len(text_) <= Q.comment_max_length and "\x00" not in text_

@@ -86,7 +86,7 @@ def test_every_stored_response_carries_the_fingerprint_of_its_answers(app, clien
         s = db.session()
         rows = s.scalars(select(Response).order_by(Response.id)).all()
         # Recomputed here from what was stored: service, every answer, the comment.
-        expected = [answer_fingerprint(r.service_id, [(a.item_code, a.value) for a in r.answers],
+        expected = [answer_fingerprint(r.service_id, r.answer_values.items(),
                                        r.comment.text if r.comment else "") for r in rows]
         assert [r.fingerprint for r in rows] == expected
         assert expected[0] != expected[1] and len(expected[0]) == 32

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from survey import db, retention
-from survey.models import Answer, AuditEvent, Comment, Response
+from survey.models import AuditEvent, Comment, Response
 from tests.reliability.helpers import submit
 
 NOW = datetime(2026, 3, 31, 12, 0, tzinfo=timezone.utc)
@@ -38,7 +38,7 @@ def _state(app):
     with app.app_context():
         s = db.session()
         comments = sorted(s.scalars(select(Comment.text)))
-        answers = s.scalar(select(func.count()).select_from(Answer))
+        answers = sorted((r.id, sorted(r.answer_values.items())) for r in s.scalars(select(Response)))
         return comments, answers, s.scalar(select(func.count(Response.id)))
 
 

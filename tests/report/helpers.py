@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 
 from survey import db
-from survey.models import Answer, Questionnaire, Response, Service
+from survey.models import Questionnaire, Response, Service
 from survey.plans.operations import PlanSettings, ReportSettings, save_plan, set_services
 from survey.questionnaire.loader import shipped
 from survey.questionnaire.sync import DEFAULT
@@ -30,12 +30,13 @@ def respond(app, demo, service_code: str, day: date, satisfied: int, unsatisfied
     """`satisfied` respondents answer 4 to every criterion, `unsatisfied` answer 2: SIPAS is their share."""
     with app.app_context():
         s = db.session()
-        qid = s.scalar(select(Questionnaire.id).where(Questionnaire.code == DEFAULT[0],
-                                                      Questionnaire.version == DEFAULT[1]))
+        questionnaire = s.scalar(select(Questionnaire).where(Questionnaire.code == DEFAULT[0],
+                                                             Questionnaire.version == DEFAULT[1]))
+        qid = questionnaire.id
         service = s.scalar(select(Service).where(Service.code == service_code))
         for k, value in enumerate([4] * satisfied + [2] * unsatisfied):
             at = datetime.combine(day, time(8), LOCAL) + timedelta(minutes=k)
             s.add(Response(submission_key=uuid.uuid4().hex, questionnaire_id=qid, unit_id=demo.unit_id,
                            service_id=service.id, channel="paper", submitted_at=at,
-                           answers=[Answer(item_code=c, value=value) for c in CRITERIA]))
+                           answers=questionnaire.pack(dict.fromkeys(CRITERIA, value))))
         s.commit()

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from survey import db
 from survey.catalogue import operations as ops
-from survey.models import Answer, Response, Service, Unit
+from survey.models import Questionnaire, Response, Service, Unit
 from survey.questionnaire.loader import shipped
 from survey.questionnaire.sync import DEFAULT, ensure_row
 
@@ -33,7 +33,7 @@ def _responses(s, rng, qid, unit, point, services, count, p_high, city_code) -> 
         s.add(Response(submission_key=uuid.uuid4().hex, questionnaire_id=qid, unit_id=unit.id,
                        service_id=service.id, service_point_id=point.id, channel="qr",
                        submitted_at=local.astimezone(timezone.utc), flagged=False,
-                       answers=[Answer(item_code=k, value=v) for k, v in answers.items()]))
+                       answers=s.get(Questionnaire, qid).pack(answers)))
         rows.append({"unit": unit.code, "city": city_code, "service": service.id,
                      "field": service.field_id, **answers})
     return rows

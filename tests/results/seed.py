@@ -9,7 +9,7 @@ import pandas as pd
 from sqlalchemy import select
 
 from survey import db
-from survey.models import Answer, Comment, Response, Service
+from survey.models import Comment, Response, Service
 from survey.questionnaire.loader import shipped
 from survey.questionnaire.sync import DEFAULT, ensure_row
 
@@ -34,7 +34,8 @@ def seed(app, demo, rng_seed: int = 7, key: tuple[str, str] = DEFAULT, plan=PLAN
     rows = []
     with app.app_context():
         s = db.session()
-        qid = ensure_row(s, q).id
+        questionnaire = ensure_row(s, q)
+        qid = questionnaire.id
         services = {v.code: v for v in s.scalars(select(Service))}
         point = demo.points[0].id
         i = 0
@@ -55,7 +56,7 @@ def seed(app, demo, rng_seed: int = 7, key: tuple[str, str] = DEFAULT, plan=PLAN
                              service_point_id=point if i % 2 else None,
                              channel=("qr", "kiosk", "paper")[i % 3],
                              submitted_at=local.astimezone(timezone.utc), flagged=flagged,
-                             answers=[Answer(item_code=k, value=v) for k, v in answers.items()],
+                             answers=questionnaire.pack(answers),
                              comment=Comment(text=comment) if comment else None)
                 s.add(r)
                 s.flush()

@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 import analysis
 from survey import db
 from survey.charts import pct
-from survey.models import Answer, Response, ServicePoint
+from survey.models import Questionnaire, Response, ServicePoint
 from tests.results.city_seed import COMMUNES, OTHER_CITY, Q, seed_cities
 
 URL = "/cong-khai/{code}/cac-don-vi?nam=2024"
@@ -69,10 +69,11 @@ def test_etag_follows_the_data(app, client, demo):
         point = s.scalar(select(ServicePoint).where(ServicePoint.name == "Quầy một cửa"))
         service = point.services[0]
         for _ in range(5):
-            s.add(Response(submission_key=uuid.uuid4().hex, questionnaire_id=s.scalar(
-                select(Response.questionnaire_id).limit(1)), unit_id=point.unit_id, service_id=service.id,
-                service_point_id=point.id, channel="qr", submitted_at=datetime(2024, 3, 3, 3, tzinfo=timezone.utc),
-                answers=[Answer(item_code=c.code, value=1) for c in Q.criteria]))
+            questionnaire = s.get(Questionnaire, s.scalar(select(Response.questionnaire_id).limit(1)))
+            s.add(Response(submission_key=uuid.uuid4().hex, questionnaire_id=questionnaire.id, unit_id=point.unit_id,
+                service_id=service.id, service_point_id=point.id, channel="qr",
+                submitted_at=datetime(2024, 3, 3, 3, tzinfo=timezone.utc),
+                answers=questionnaire.pack(dict.fromkeys((c.code for c in Q.criteria), 1))))
         s.commit()
     fresh = client.get(url, headers={"If-None-Match": tag})
     assert fresh.status_code == 200 and fresh.headers["ETag"] != tag

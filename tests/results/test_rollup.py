@@ -12,7 +12,8 @@ from sqlalchemy import delete, func, select, text
 import analysis
 from survey import db
 from survey.integrity import Stored, flag_twins
-from survey.models import Answer, Questionnaire, Response, Service, StatCell, StatDay
+from survey.models import Questionnaire, Response, Service, StatCell, StatDay
+from survey.models.responses import pack_answers
 from survey.results import queries, rollup
 from survey.results.config import Method
 from survey.results.filters import LOCAL, Filters, Period
@@ -33,7 +34,8 @@ def _response(rng, qid, unit_id, services, points, local: datetime, **extra) -> 
                   channel=CHANNELS[int(rng.integers(4))], submitted_at=local.astimezone(timezone.utc),
                   flagged=bool(rng.random() < .1))
     fields.update(extra)
-    r = Response(answers=[Answer(item_code=k, value=v) for k, v in answers.items()], **fields)
+    # The demo's questionnaire row lists Q's items in Q's order (sync_shipped).
+    r = Response(answers=pack_answers(Q.item_codes(), answers), **fields)
     row = {"service": service.id, "field": service.field_id, "point": fields["service_point_id"],
            "channel": fields["channel"], "flagged": fields["flagged"], "month": local.strftime("%Y-%m"),
            "local_date": local.date(), **answers}
@@ -170,14 +172,16 @@ def test_writes_to_a_past_day_invalidate_it(app, demo, change):
         elif change == "delete":
             s.delete(target)
         elif change == "answer":
-            answer = min((a for a in target.answers if a.item_code in CRITERIA), key=lambda a: a.item_code)
-            answer.value = 1 if answer.value >= 4 else 5  # flips satisfied/not
+            values = target.answer_values
+            code = min(c for c in values if c in CRITERIA)
+            values[code] = 1 if values[code] >= 4 else 5  # flips satisfied/not
+            target.answers = target.questionnaire.pack(values)
         elif change == "move":
             old = target_day
             target.submitted_at = datetime.combine(day, time(9), LOCAL)
             target_day = day
         elif change == "raw_sql":  # bulk SQL, no ORM involved: the triggers see it
-            s.execute(text("DELETE FROM answer WHERE response_id = :id"), {"id": target.id})
+            s.execute(text("UPDATE response SET answers = :none WHERE id = :id"), {"none": b"", "id": target.id})
         else:  # another tool on its own connection (psql, an import script)
             raw = db.engine().raw_connection()
             try:
@@ -203,7 +207,7 @@ def _raw_frame(app) -> pd.DataFrame:
     with app.app_context():
         rows = []
         for r in db.session().scalars(select(Response).where(Response.flagged.is_(False))):
-            rows.append({a.item_code: a.value for a in r.answers})
+            rows.append(r.answer_values)
     return _frame(rows)
 
 
@@ -225,7 +229,7 @@ def test_integrity_flagging_of_a_past_response_invalidates(app, demo):
                         unit_id=first.unit_id, service_id=first.service_id,
                         service_point_id=first.service_point_id, channel=first.channel,
                         submitted_at=first.submitted_at + timedelta(seconds=5),
-                        answers=[Answer(item_code=a.item_code, value=a.value) for a in first.answers])
+                        answers=first.answers)
         s.add(twin)
         s.commit()
     assert _sipas(app, f).n == before.n + 1  # the copy's day is cached with the copy counted

@@ -112,9 +112,9 @@ def test_a_raw_sql_insert_into_a_past_day_drops_its_marker(app, demo):
             marker = "?" if db.engine().dialect.name == "sqlite" else "%s"
             cursor.execute(
                 "INSERT INTO response (submission_key, questionnaire_id, unit_id, service_id, channel, "
-                f"submitted_at, flagged) VALUES ({', '.join([marker] * 7)})",
+                f"submitted_at, flagged, answers) VALUES ({', '.join([marker] * 8)})",
                 ("raw-sql-late", first.questionnaire_id, demo.unit_id, first.service_id, "paper",
-                 utc + ("+00:00" if marker == "%s" else ".000000"), False))
+                 utc + ("+00:00" if marker == "%s" else ".000000"), False, first.answers))
             raw.commit()
         finally:
             raw.close()
