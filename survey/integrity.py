@@ -21,9 +21,9 @@ from datetime import datetime, timedelta
 from flask import current_app, has_app_context
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, func, literal_column, select, tuple_, update
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from survey.models import Response
 
@@ -86,20 +86,55 @@ def reason_text(stored: str | None) -> str:
     return twin_reason(*(found[name] for name in _FIELDS)) if found else stored
 
 
+# The same seek as a column of the submission's own INSERT … RETURNING
+# (survey/citizen/operations.py): the earliest copy sent before the new row,
+# found in the round trip that stores it. `inserted` is the row being inserted.
+_COPY = aliased(Response, name="copy")
+
+
+def _inserted(name: str):
+    # The row being inserted, named as the RETURNING clause sees it; SQLAlchemy
+    # does not correlate a RETURNING subquery to the INSERT's table by itself.
+    return literal_column(f"response.{name}")
+
+
+def _earlier_copy(column):
+    return (select(column)
+            .where(_COPY.fingerprint == _inserted("fingerprint"),
+                   _COPY.service_point_id == _inserted("service_point_id"),
+                   _COPY.channel == _inserted("channel"), _COPY.submitted_at >= bindparam("copy_since"),
+                   _COPY.id != _inserted("id"),
+                   tuple_(_COPY.submitted_at, _COPY.id) < tuple_(_inserted("submitted_at"), _inserted("id")))
+            .order_by(_COPY.submitted_at, _COPY.id).limit(1).scalar_subquery())
+
+
+FIRST_TWIN_COLUMNS = (_earlier_copy(_COPY.id).label("twin_id"), _earlier_copy(_COPY.submitted_at).label("twin_at"))
+
+
+def copy_since(submitted_at: datetime) -> dict:
+    """The bind parameter of FIRST_TWIN_COLUMNS: the start of the window before `submitted_at`."""
+    return {"copy_since": submitted_at - _window()}
+
+
 def _window() -> timedelta:
     config = current_app.config if has_app_context() else {}
     seconds = config.get("SIPAS_DUPLICATE_WINDOW_SECONDS", DEFAULT_WINDOW_SECONDS)
     return timedelta(seconds=seconds)
 
 
-def flag_twins(s: Session, new: Stored, window: timedelta | None = None) -> list[int]:
+_UNKNOWN = object()
+
+
+def flag_twins(s: Session, new: Stored, window: timedelta | None = None, first=_UNKNOWN) -> list[int]:
     """Flag a just-inserted response if it copies one sent just before it at the same counter.
 
     The first response of a cluster stays counted (it may well be genuine:
     a citizen's one answer that a script then replayed, or a family sending
     the same opinion); every later copy is flagged, its reason naming the
     first. Runs in the caller's transaction, which commits. Returns the ids
-    flagged by this call (empty when nothing matched).
+    flagged by this call (empty when nothing matched). `first`, if given, is
+    the earliest earlier copy (a row with id and submitted_at, or None) as
+    the INSERT that stored `new` already found it (FIRST_TWIN_COLUMNS).
     """
     if new.point_id is None or new.fingerprint is None:
         return []  # paper and invitation responses have no counter to cluster on
@@ -110,7 +145,8 @@ def flag_twins(s: Session, new: Stored, window: timedelta | None = None) -> list
     # run on the connection: per-request statement building showed in profiles).
     # A replaying script costs a count and an update of the rows not yet
     # flagged, never a scan of every copy it left.
-    first = s.connection().execute(_FIRST_TWIN, params).first()
+    if first is _UNKNOWN:
+        first = s.connection().execute(_FIRST_TWIN, params).first()
     if first is None or (first.submitted_at, first.id) > (new.submitted_at, new.id):
         return []  # the new response is the cluster's first (a later copy committed before it)
     copies = s.scalar(select(func.count()).select_from(Response).where(*_SAME), params)
@@ -130,7 +166,7 @@ def flag_twins(s: Session, new: Stored, window: timedelta | None = None) -> list
     return flagged
 
 
-def check_before_commit(s: Session, new: Stored) -> None:
+def check_before_commit(s: Session, new: Stored, first=_UNKNOWN) -> None:
     """Run the checks on a response inserted in this transaction.
 
     In the response's own transaction: one connection and one commit per
@@ -139,7 +175,7 @@ def check_before_commit(s: Session, new: Stored) -> None:
     send again and nothing acknowledged is ever lost.
     """
     try:
-        flag_twins(s, new)
+        flag_twins(s, new, first=first)
     except SQLAlchemyError:
         raise
     except Exception:  # flagging is best effort; the answers are what matter

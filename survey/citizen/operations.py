@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from survey.integrity import Stored, check_before_commit
+from survey.integrity import FIRST_TWIN_COLUMNS, Stored, check_before_commit, copy_since
 from survey.models import Comment, Questionnaire, Response
 from survey.models.responses import answer_fingerprint, pack_answers
 from survey.models.types import utcnow
@@ -19,10 +20,17 @@ def already_stored(s: Session, submission_key: str) -> bool:
     return s.scalar(select(Response.id).where(Response.submission_key == submission_key)) is not None
 
 
-# Built once: building statements per request showed in the profiles.
-_INSERT_RESPONSE = insert(Response)
+# Built once: building statements per request showed in the profiles. The
+# duplicate check's seek for an earlier copy rides on the INSERT's RETURNING:
+# one round trip fewer per submission (issue 17.7).
+_INSERT_RESPONSE = insert(Response).returning(Response.id, *FIRST_TWIN_COLUMNS)
 _INSERT_COMMENT = insert(Comment)
 _ITEMS = select(Questionnaire.items).where(Questionnaire.id == bindparam("qid"))
+
+
+class _Copy(NamedTuple):
+    id: int
+    submitted_at: datetime
 
 
 def _packed(s: Session, questionnaire_id: int, items: Sequence[str] | None, answers: dict[str, int]) -> bytes:
@@ -72,14 +80,17 @@ def record_response(
     try:
         # No look-up first: the unique submission key refuses a replay (a
         # double tap, a retried POST, two copies racing) in the same round trip.
-        response_id = conn.execute(_INSERT_RESPONSE, {
+        stored = conn.execute(_INSERT_RESPONSE, {
             "submission_key": submission_key, "questionnaire_id": questionnaire_id, "unit_id": unit_id,
             "service_id": service_id, "service_point_id": point_id, "channel": channel,
             "submitted_at": submitted_at, "flagged": False, "fingerprint": fingerprint, "answers": packed,
-        }).inserted_primary_key[0]
+            **copy_since(submitted_at),
+        }).one()
+        response_id = stored.id
         if comment:
             conn.execute(_INSERT_COMMENT, {"response_id": response_id, "text": comment})
-        check_before_commit(s, Stored(response_id, unit_id, point_id, channel, fingerprint, submitted_at))
+        twin = _Copy(stored.twin_id, stored.twin_at) if stored.twin_id is not None else None
+        check_before_commit(s, Stored(response_id, unit_id, point_id, channel, fingerprint, submitted_at), twin)
         s.commit()
     except IntegrityError:
         s.rollback()
