@@ -25,7 +25,7 @@ from statsmodels.stats.proportion import confint_proportions_2indep
 
 from survey import db
 from survey.charts import pct
-from survey.models import Answer, Questionnaire, Response, Service
+from survey.models import Questionnaire, Response, Service
 from survey.questionnaire.loader import shipped
 from survey.questionnaire.sync import DEFAULT
 from survey.results.filters import LOCAL
@@ -42,15 +42,16 @@ def _answer(app, demo, service_code: str, day: date, count: int, low: tuple[str,
     """`count` respondents answering 4 to every criterion but those of the elements in `low` (2)."""
     with app.app_context():
         s = db.session()
-        qid = s.scalar(select(Questionnaire.id).where(Questionnaire.code == DEFAULT[0],
-                                                      Questionnaire.version == DEFAULT[1]))
+        questionnaire = s.scalar(select(Questionnaire).where(Questionnaire.code == DEFAULT[0],
+                                                             Questionnaire.version == DEFAULT[1]))
+        qid = questionnaire.id
         service = s.scalar(select(Service.id).where(Service.code == service_code))
         for k in range(count):
             at = datetime.combine(day, time(8), LOCAL) + timedelta(minutes=k)
             s.add(Response(submission_key=uuid.uuid4().hex, questionnaire_id=qid, unit_id=demo.unit_id,
                            service_id=service, channel="paper", submitted_at=at,
-                           answers=[Answer(item_code=c.code, value=2 if e.code in low else 4)
-                                    for e in Q.elements for c in e.criteria]))
+                           answers=questionnaire.pack({c.code: 2 if e.code in low else 4
+                                                       for e in Q.elements for c in e.criteria})))
         s.commit()
     # each respondent's element scores (1 = satisfied), in ELEMENTS order
     return [np.array([0.0 if e in low else 1.0 for e in ELEMENTS])] * count
