@@ -1,0 +1,302 @@
+"""No 500 for any input: every route of the URL map, as every role, with hostile values.
+
+The routes come from ``app.url_map``, never from a list. For each route and
+method the parameters are found, not listed: the query and form keys the
+view reads (recorded by a request class whose ``args``/``form`` note every
+key asked for) and the fields of every HTML form on the app's pages that
+posts there (which also give a valid value for each). Hypothesis then sends
+hostile values — Unicode digits, integers past 64 bits, NUL bytes,
+9999-12-31, 0000-00-00, 100 KB strings, ids that name nothing, empty — in the
+query parameters, form fields and URL variables, as anonymous, viewer,
+analyst and admin, and every answer must be below 500. CSRF stays on: the
+token is read from the session's pages, and a POST sent without it must
+answer 400.
+
+``SIPAS_HYPOTHESIS_EXAMPLES`` (default 6 per route and method) deepens the hunt.
+"""
+from __future__ import annotations
+
+import os
+import re
+from datetime import date
+from html.parser import HTMLParser
+from io import BytesIO
+from urllib.parse import quote, urljoin, urlsplit
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from werkzeug.datastructures import ImmutableMultiDict, MultiDict
+
+from survey import db
+from survey.invitations.operations import issue
+from survey.models import Comment, Plan, Response, Service
+from tests.reliability.helpers import kiosk_token
+from tests.report.helpers import plan_with, respond
+from tests.staff.test_access_matrix import _sample_values, _session_login, _url
+
+ROLES = ("anonymous", "viewer", "analyst", "admin")
+UNKNOWN_ID = "987654321"
+HOSTILE = [
+    "²", "٣", "１", "٣٣", str(2**64 + 1), str(2**63), "-1", "+1", " 1", "1 ", "0", "-0", "1e3", "0x10",
+    "\x00", "1\x00", "a\x00b", "\x0b\x1f\x7f\x85", "9999-12-31", "0000-00-00", "2024-02-30", "20240101",
+    "x" * 100_000, "9" * 5000, "", UNKNOWN_ID, "NaN", "inf", "-inf", "1.5", "ý" * 1001, "%ED%A0%80",
+    "<script>", "%00", "../../etc/passwd",
+]
+hostile = st.one_of(
+    st.sampled_from(HOSTILE),
+    st.integers(-(2**70), 2**70).map(str),
+    st.text(max_size=40),
+)
+EXAMPLES = int(os.environ.get("SIPAS_HYPOTHESIS_EXAMPLES", 6))
+MAX_EXAMPLES = max(EXAMPLES, 40)
+SETTINGS = settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
+                    suppress_health_check=list(HealthCheck))
+
+_read: set[str] = set()
+
+
+class _Recording(ImmutableMultiDict):
+    """Query/form storage that notes every key a view asks for."""
+
+    def get(self, key, default=None, type=None):  # noqa: A002 - werkzeug's signature
+        _read.add(key)
+        return super().get(key, default, type)
+
+    def getlist(self, key, type=None):  # noqa: A002
+        _read.add(key)
+        return super().getlist(key, type)
+
+    def __getitem__(self, key):
+        _read.add(key)
+        return super().__getitem__(key)
+
+    def __contains__(self, key):
+        _read.add(key)
+        return super().__contains__(key)
+
+
+class _Forms(HTMLParser):
+    """Every <form> of a page: method, action and {field: first value}."""
+
+    def __init__(self):
+        super().__init__()
+        self.forms: list[tuple[str, str, dict[str, str]]] = []
+        self._textarea: str | None = None
+        self._select: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form":
+            self.forms.append(((a.get("method") or "get").upper(), a.get("action") or "", {}))
+        elif not self.forms:
+            return
+        fields = self.forms[-1][2]
+        name = a.get("name")
+        if tag == "input" and name:
+            if a.get("type") in ("radio", "checkbox") and name in fields:
+                return
+            fields[name] = a.get("value") or ("on" if a.get("type") == "checkbox" else "")
+        elif tag == "textarea" and name:
+            fields[name], self._textarea = "", name
+        elif tag == "select" and name:
+            self._select = name
+            fields.setdefault(name, "")
+        elif tag == "option" and self._select and (not fields.get(self._select) or "selected" in a):
+            if a.get("value"):
+                fields[self._select] = a["value"]
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+    def handle_data(self, data):
+        if self._textarea and self.forms:
+            self.forms[-1][2][self._textarea] += data
+
+
+def _world(app, staff) -> dict[str, object]:
+    """Real values for every URL variable the app has: a plan, responses, tokens, an invitation."""
+    demo = staff.demo
+    samples = _sample_values(app, staff)
+    service = demo.points[0].services[0]
+    plan_id = plan_with(app, demo, "Kế hoạch thử", date(2025, 1, 1), date(2025, 12, 31), [service])
+    respond(app, demo, service, date(2025, 3, 10), 3, 2)
+    with app.app_context():
+        s = db.session()
+        response = s.query(Response).first()
+        response.comment = Comment(text="Góp ý thử")  # the tagging route needs a comment
+        plan = s.get(Plan, plan_id)
+        code = issue(s, plan, s.query(Service.id).filter(Service.code == service).scalar(), 1, "counter")[0]
+        s.commit()
+        response_id = response.id
+    samples.update(plan_id=plan_id, response_id=response_id, token=demo.points[0].token,
+                   kiosk_token=kiosk_token(app, demo.points[0].id), service_code=service,
+                   code=code, kind="responses", fmt="csv", filename="staff.css")
+    return samples
+
+
+def _real_url(rule, samples, app) -> str:
+    """The rule's URL with real values (an ``any(...)`` variable takes its first choice)."""
+    mine = {k: v for k, v in samples.items() if not hasattr(rule._converters.get(k), "items")}
+    return _url(rule, mine, app)[0]
+
+
+def _rules(app):
+    return sorted(((r, m) for r in app.url_map.iter_rules() for m in sorted(r.methods - {"HEAD", "OPTIONS"})),
+                  key=lambda rm: (rm[0].rule, rm[1]))
+
+
+_VARIABLE = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
+
+
+def _hostile_url(rule, url: str, name: str, value: str) -> str:
+    """The rule's URL with one variable replaced by a raw (percent-encoded) hostile value."""
+    real = _url_values(rule, url)
+    return _VARIABLE.sub(lambda m: quote(value if m.group(1) == name else real[m.group(1)], safe=""), rule.rule)
+
+
+def _url_values(rule, url: str) -> dict[str, str]:
+    """The values the real URL gives each variable of the rule."""
+    parts = _VARIABLE.split(rule.rule)  # literal, name, literal, name, ...
+    pattern = "".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>.+?)" for i, p in enumerate(parts))
+    return re.fullmatch(pattern, urlsplit(url).path).groupdict()
+
+
+def _clients(app, staff) -> dict[str, object]:
+    return {who: app.test_client() for who in ROLES}
+
+
+def _login(app, staff, clients, who: str) -> None:
+    if who != "anonymous":
+        _session_login(clients[who], staff.users[who], app)
+
+
+def _token(client) -> str:
+    page = client.get("/staff/account/password")
+    if page.status_code != 200:
+        page = client.get("/m")
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True))
+    return found.group(1) if found else ""
+
+
+def _discover(app, staff, clients, samples):
+    """For each (rule, method): its URL with real values and {parameter: valid value}."""
+    for who in ("admin", "analyst"):
+        _login(app, staff, clients, who)
+    city = app.test_client()
+    _session_login(city, staff.users["city_admin"], app)
+    forms: dict[tuple[str, str], dict[str, str]] = {}
+    for rule, method in _rules(app):
+        if method != "GET" or rule.endpoint == "static":
+            continue
+        url = _real_url(rule, samples, app)
+        for client in (clients["admin"], city, clients["anonymous"]):
+            page = client.get(url)
+            if page.status_code != 200 or "html" not in page.content_type:
+                continue
+            parser = _Forms()
+            parser.feed(page.get_data(as_text=True))
+            for form_method, action, fields in parser.forms:
+                path = urlsplit(urljoin(url, action or url)).path
+                forms.setdefault((path, form_method), {}).update(fields)
+    found = []
+    for rule, method in _rules(app):
+        url = _real_url(rule, samples, app)
+        params = {k: v for k, v in forms.get((urlsplit(url).path, method), {}).items() if k != "csrf_token"}
+        client = city if rule.rule.startswith("/staff/admin/units") else clients["admin"]
+        for _round in range(2):
+            _session_login(client, staff.users["city_admin" if client is city else "admin"], app)  # after /logout
+            _read.clear()
+            if method == "GET":
+                answer = client.get(url, query_string=params)
+            else:
+                answer = client.open(url, method=method, data={**params, "csrf_token": _token(client)})
+            answer.get_data()
+            answer.close()
+            for key in _read:
+                if isinstance(key, str) and key != "csrf_token":
+                    params.setdefault(key, "")
+        found.append((rule, method, url, params))
+    return found
+
+
+def _send(client, method: str, url: str, fields: dict[str, str], token: str | None):
+    if method == "GET":
+        return client.get(url, query_string=MultiDict(list(fields.items())))
+    body = dict(fields)
+    if token is not None:
+        body["csrf_token"] = token
+    if "file" in fields:  # an upload route: a small file whose cells are the hostile values
+        content = "\n".join(",".join(v[:200] for v in fields.values()) for _ in range(2))
+        body["file"] = (BytesIO(content.encode("utf-8", "surrogatepass")), "danh-sach.csv")
+    return client.open(url, method=method, data=body)
+
+
+def test_no_route_answers_5xx_to_hostile_input(app, staff):
+    """Every route × method × role with hostile parameters, fields and URL variables: never a 5xx."""
+    samples = _world(app, staff)
+    app.request_class = type("RecordingRequest", (app.request_class,), {"parameter_storage_class": _Recording})
+    clients = _clients(app, staff)
+    routes = _discover(app, staff, clients, samples)
+    problems: list[str] = []
+    sent = {"requests": 0, "missing_token": 0}
+
+    for rule, method, url, params in routes:
+        names = sorted(params)
+        variables = [v for v in rule.arguments if v not in (rule.defaults or {})]
+
+        targets = [f"url:{v}" for v in variables] + names
+
+        # Few parameters, few examples: one hostile value at a time, or many at once.
+        @settings(SETTINGS, max_examples=min(MAX_EXAMPLES, EXAMPLES + 2 * len(targets)))
+        @given(data=st.data())
+        def walk(data):
+            who = data.draw(st.sampled_from(ROLES + ("admin", "admin")), label="role")  # admin reaches most
+            client = clients[who]
+            _login(app, staff, clients, who)
+            if targets and data.draw(st.booleans(), label="one at a time"):
+                chosen = {data.draw(st.sampled_from(targets), label="hostile")}
+            else:
+                chosen = {t for t in targets if data.draw(st.booleans(), label=f"hostile {t}")}
+            target = url
+            for t in sorted(t for t in chosen if t.startswith("url:")):
+                target = _hostile_url(rule, target, t[4:], data.draw(hostile, label=t))
+            fields = {n: data.draw(hostile, label=n) if n in chosen else params[n] for n in names}
+            token = None
+            if method != "GET":
+                with_token = data.draw(st.integers(0, 9), label="csrf") > 0
+                token = _token(client) if with_token else None
+            answer = _send(client, method, target, fields, token)
+            sent["requests"] += 1
+            status = answer.status_code
+            try:
+                answer.get_data()  # a streamed export fails while it is read, not before
+            except Exception as exc:  # noqa: BLE001 - any error in the body is what we look for
+                status = f"500 while streaming ({type(exc).__name__})"
+            finally:
+                answer.close()
+            shown = {k: (v[:20] + "…" if len(v) > 20 else v) for k, v in fields.items() if v != params.get(k)}
+            if isinstance(status, str) or status >= 500:
+                problems.append(f"{method} {target[:120]} as {who}: {status} {shown}")
+            elif token is None and method != "GET" and target == url and not _csrf_exempt(app, rule) \
+                    and status != 400:
+                problems.append(f"{method} {target[:120]} as {who} without CSRF token: {status}")
+            if method != "GET" and token is None:
+                sent["missing_token"] += 1
+
+        walk()
+
+    assert not problems, f"{len(problems)} of {sent['requests']} requests failed:\n" + "\n".join(problems)
+    assert len({(r.rule, m) for r, m, _u, _p in routes}) == len(_rules(app))
+    assert sent["missing_token"] > 0  # at least one POST proved the CSRF refusal is a 400
+
+
+def _csrf_exempt(app, rule) -> bool:
+    from survey.security import csrf
+
+    view = app.view_functions[rule.endpoint]
+    name = f"{view.__module__}.{view.__name__}"
+    return name in csrf._exempt_views or rule.endpoint.split(".")[0] in {bp.name for bp in csrf._exempt_blueprints}
+
