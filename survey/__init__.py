@@ -18,11 +18,19 @@ def create_app(test_config: dict | None = None) -> Flask:
         static_folder="static",
     )
     app.config.from_mapping(config.from_environment(Path(app.instance_path), test_config))
+    register_converters(app)
     register_proxy(app)
     register_extensions(app)
     register_blueprints(app)
     register_commands(app)
     return app
+
+
+def register_converters(app: Flask) -> None:
+    """URL variables the database can take: ids within their column's range, text without NUL (else 404)."""
+    from survey.params import CONVERTERS
+
+    app.url_map.converters.update(CONVERTERS)
 
 
 def register_proxy(app: Flask) -> None:

@@ -9,15 +9,18 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from survey.params import BadParameter
+
 log = logging.getLogger(__name__)
 
 
-def _page(status: int, exc: BaseException | None = None):
-    return render_template("errors/error.html", status=status, error=exc), status
+def _page(status: int, exc: BaseException | None = None, detail: str | None = None):
+    return render_template("errors/error.html", status=status, error=exc, detail=detail), status
 
 
 def _http(exc: HTTPException):
-    return _page(exc.code or 500, exc)
+    # A parameter the typed parsers refused says which one and why (survey/params.py).
+    return _page(exc.code or 500, exc, exc.description if isinstance(exc, BadParameter) else None)
 
 
 def _csrf(exc: CSRFError):

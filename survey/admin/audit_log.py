@@ -1,10 +1,11 @@
 """The audit log, newest first, for administrators of the units it concerns."""
 from __future__ import annotations
 
-from flask import render_template, request
+from flask import render_template
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from survey import audit, db
+from survey import audit, db, params
 from survey.admin import bp
 from survey.auth.access import current_user, roles_required, visible_unit_ids
 from survey.auth.nav import nav_item
@@ -16,9 +17,8 @@ from survey.auth.queries import users
 @roles_required("admin")
 def audit_events():
     """Page through the events of the accounts of the administrator's units."""
-    page = request.args.get("page", "1")
-    page = int(page) if page.isdigit() and int(page) > 0 else 1
-    action = (request.args.get("action") or "").strip()[:40] or None
+    page = params.page(params.arg("page"))
+    action = params.text(params.arg("action"), _("Thao tác"), 40) or None
     s = db.session()
     # Anonymous events (failed logins) carry no unit: only city-level administrators see them.
     user_ids = {u.id for u in users(s, visible_unit_ids(current_user))}

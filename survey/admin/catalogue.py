@@ -5,14 +5,13 @@ own local rows (see survey.catalogue.ownership).
 """
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
-from survey import audit, db
+from survey import audit, db, params
 from survey.admin import bp
-from survey.admin.forms import text
 from survey.auth.access import current_user, roles_required, visible_unit_ids
 from survey.auth.nav import nav_item
 from survey.catalogue import operations as ops
@@ -75,10 +74,10 @@ def service_save():
     name_en: str | None = form_text("name_en", Service.name_en, _("Tên tiếng Anh"))
     # The add form is blank: there an empty English name keeps the stored one;
     # on a procedure's own (filled-in) edit page it removes it.
-    if not name_en and request.form.get("edit") != "1":
+    if not name_en and not params.flag(params.field("edit"), _("Sửa")):
         name_en = None
-    field_id = text("field_id", 12)
-    field = s.get(Field, int(field_id)) if field_id.isdigit() else None
+    field_id = params.identifier(params.field("field_id"), _("Lĩnh vực"))
+    field = s.get(Field, field_id) if field_id is not None else None
     if field is not None and field.unit_id is not None and field.unit_id not in _scope():
         field = None
     if not code or not name or field is None:

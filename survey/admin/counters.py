@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from survey import audit, db
 from survey.admin import bp
-from survey.admin.forms import int_list, visible_unit_from_form
+from survey.admin.forms import id_list, visible_unit_from_form
 from survey.auth.access import current_user, require_visible_unit, roles_required, visible_unit_ids, visible_units
 from survey.auth.nav import nav_item
 from survey.catalogue import operations as ops
@@ -77,7 +77,7 @@ def counter_save(point_id: int | None = None):
     s = db.session()
     # Only shared procedures and the counter's own unit's (or its city's): never another commune's.
     offered = queries.lineage_ids(unit)
-    chosen = [v for v in s.scalars(select(Service).where(Service.id.in_(int_list("service_ids"))))
+    chosen = [v for v in s.scalars(select(Service).where(Service.id.in_(id_list("service_ids", _("Thủ tục")))))
               if v.unit_id is None or v.unit_id in offered]
     point = ops.save_service_point(s, point, unit, name, chosen, name_en)
     audit.record("counter_save", f"service_point:{point.id}",

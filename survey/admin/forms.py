@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from flask import abort, request
+from flask_babel import gettext as _
 
-from survey import db
+from survey import db, params
 from survey.auth.access import current_user, require_visible_unit
 from survey.forms_text import clean
 from survey.models import Unit
@@ -18,17 +19,16 @@ def text(name: str, limit: int = 500) -> str:
     return clean(request.form.get(name) or "").strip()[:limit]
 
 
-def int_list(name: str) -> list[int]:
-    """Return the whole numbers among a multi-valued form field."""
-    return [int(v) for v in request.form.getlist(name) if v.isdigit()]
+def id_list(name: str, label: str) -> list[int]:
+    """Return the ids of a multi-valued form field (checkboxes); a malformed one is a 400."""
+    return params.identifiers(params.fields(name), label)
 
 
 def visible_unit_from_form(name: str = "unit_id") -> Unit:
     """Return the unit chosen in the form, if the user may see it (else 404)."""
-    raw = request.form.get(name, "")
-    if not raw.isdigit():
-        abort(400)
-    unit_id = int(raw)
+    unit_id = params.identifier(params.field(name), _("Đơn vị"))
+    if unit_id is None:
+        raise params.refuse(_("Vui lòng chọn đơn vị."))
     require_visible_unit(unit_id, current_user)
     unit = db.session().get(Unit, unit_id)
     if unit is None:

@@ -4,19 +4,25 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from survey import audit, db
+from survey import audit, db, params
 from survey.admin import bp, uploads
 from survey.auth.access import current_user, roles_required, visible_unit_ids
 from survey.catalogue import importer
 from survey.catalogue.ownership import may_edit, owner_for_new
+from survey.uploads.limits import TableLimits
 
 ALLOWED = (".csv", ".xlsx")
 
 
 def _mapping_from_form() -> dict[str, int]:
     # "" means "not in this file": -1 keeps the guesser from picking a column.
-    raw = {role: request.form.get(f"col_{role}", "") for role in importer.COLUMNS}
-    return {role: int(v) if v.lstrip("-").isdigit() else -1 for role, v in raw.items() if v != "auto"}
+    raw = {role: params.field(f"col_{role}") or "" for role in importer.COLUMNS}
+    return {role: _column(v) for role, v in raw.items() if v != "auto"}
+
+
+def _column(raw: str) -> int:
+    value = params.integer(raw, _("Cột"), -1, TableLimits.max_columns, default=-1)
+    return -1 if value is None else value
 
 
 @bp.get("/import")
@@ -53,7 +59,7 @@ def import_upload():
 @db.commits
 def import_apply():
     """Import the stored file with the chosen mapping and show the row-level report."""
-    name = request.form.get("upload", "")
+    name = params.field("upload") or ""
     data = uploads.load(name)
     if data is None:
         flash(_("Tệp đã hết hạn, vui lòng tải lên lại."), "error")
@@ -69,7 +75,7 @@ def import_apply():
         s.rollback()
         flash(str(exc), "error")
         return redirect(url_for("admin.import_start"))
-    audit.record("catalogue_import", request.form.get("filename", "")[:200] or None,
+    audit.record("catalogue_import", params.text(params.field("filename"), _("Tên tệp"), 1000)[:200] or None,
                  f"created={report.created} updated={report.updated} unchanged={report.unchanged} "
                  f"errors={len(report.errors)}")
     uploads.discard(name)

@@ -1,10 +1,11 @@
 """QR posters and images for printing: analysts and administrators of the counters' units."""
 from __future__ import annotations
 
-from flask import Response, abort, render_template, request
+from flask import Response, abort, render_template
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from survey import audit, db, posters, qr
+from survey import audit, db, params, posters, qr
 from survey.admin import posters_bp as bp
 from survey.admin.counters import visible_point
 from survey.auth.access import current_user, roles_required, visible_unit_ids
@@ -16,10 +17,14 @@ KINDS = {"counters": (posters.counter_sheets, posters.counter_posters),
          "services": (posters.service_sheets, posters.service_cards)}
 
 
+def _point_id() -> int | None:
+    return params.identifier(params.arg("point"), _("Quầy"))
+
+
 def _points():
-    point_id = request.args.get("point", "")
-    if point_id:
-        return [visible_point(int(point_id) if point_id.isdigit() else -1)]
+    point_id = _point_id()
+    if point_id is not None:
+        return [visible_point(point_id)]
     return points_of_units(db.session(), visible_unit_ids(current_user))
 
 
@@ -42,7 +47,7 @@ def pdf(kind: str):
     sheets = make_sheets(points)
     if not sheets:
         abort(404)
-    audit.record("posters_print", f"{kind}:{request.args.get('point') or 'all'}", f"pages={len(sheets)}")
+    audit.record("posters_print", f"{kind}:{_point_id() or 'all'}", f"pages={len(sheets)}")
     return Response(render(sheets), mimetype="application/pdf", headers={
         "Content-Disposition": f'inline; filename="sipas-qr-{kind}.pdf"'})
 

@@ -7,12 +7,13 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from survey import audit, db
+from survey import audit, db, params
 from survey.auth import bp, sessions
 from survey.auth.access import current_user, public, roles_required
 from survey.auth.nav import nav_item
 from survey.auth.operations import AccountError, authenticate, change_password
 from survey.auth.queries import user_by_username
+from survey.forms_text import clean
 
 LOGIN_ERRORS = {
     "invalid": _l("Tên đăng nhập hoặc mật khẩu không đúng."),
@@ -30,7 +31,7 @@ PASSWORD_ERRORS = {
 def _safe_next(target: str | None) -> str:
     # Only a path on this site: an absolute or scheme-relative URL would be an open redirect.
     parts = urlsplit(target or "")
-    if target and not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
+    if target and clean(target) == target and not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
         return target
     return url_for("auth.home")
 
@@ -41,16 +42,17 @@ def _safe_next(target: str | None) -> str:
 def login():
     """Show the login form, or check the credentials."""
     if current_user.is_authenticated:
-        return redirect(_safe_next(request.args.get("next")))
+        return redirect(_safe_next(params.arg("next")))
     error = None
-    username = request.form.get("username", "")[:80]
+    # Cut, not refused: the login page answers a wrong name the same whatever its length.
+    username = clean(params.field("username") or "").strip()[:80]
     if request.method == "POST":
         user, outcome = authenticate(db.session(), username, request.form.get("password", ""),
                                      request.remote_addr or "")
         if user is not None:
             sessions.start(user)
             audit.record("login", f"user:{user.id}", user=user)
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(_safe_next(params.arg("next")))
         known = user_by_username(db.session(), username)
         audit.record(f"login_{outcome}", f"user:{known.id}" if known else (username or None))
         error = LOGIN_ERRORS[outcome]

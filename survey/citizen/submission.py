@@ -9,9 +9,10 @@ from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from survey.forms_text import clean
+from survey.params import whole_number
 from survey.questionnaire.definition import QuestionnaireDefinition
 
-KEY_RE = re.compile(r"^[0-9a-f]{32}$")
+KEY_RE = re.compile(r"[0-9a-f]{32}\Z")  # \Z: "$" would let a trailing newline through
 # Fields the form itself carries besides the questionnaire items.
 FORM_FIELDS = {"csrf_token", "submission_key", "service", "comment", "website", "lang"}
 
@@ -46,7 +47,7 @@ def _single(form: MultiDict, key: str, sub: Submission) -> str:
 
 
 def _parse_int(raw: str) -> int | None:
-    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 2 else None
+    return whole_number(raw, max_digits=2)
 
 
 def parse(form: MultiDict, q: QuestionnaireDefinition, services: set[str],

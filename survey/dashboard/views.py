@@ -6,7 +6,7 @@ from flask import abort, flash, redirect, render_template, request, send_file, s
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from survey import audit, charts, db
+from survey import audit, charts, db, params
 from survey.auth.access import current_user, require_visible_unit, roles_required, visible_unit_ids
 from survey.auth.nav import nav_item
 from survey.dashboard import bp, city_views, queries  # noqa: F401  (city_views: its routes)
@@ -70,7 +70,7 @@ def index():
 def flagged():
     """The flagged responses the figures leave out, each with its reason, to review."""
     f, choice = _selection()
-    page = max(1, request.args.get("trang", 1, type=int) or 1)
+    page = params.page(params.arg("trang"))
     rows, total = queries.flagged(db.session(), f, page)
     return render_template("dashboard/flagged.html", f=f, rows=rows, total=total, page=page,
                            pages=max(1, -(-total // queries.PAGE_SIZE)), choice=choice,
@@ -82,8 +82,8 @@ def flagged():
 def comments():
     # Comments need no criteria: every questionnaire's are listed, each tagged with its own elements.
     f = _filters(with_period=False).narrowed(questionnaires=None)
-    term = request.args.get("q", "").strip()[:200]
-    page = max(1, request.args.get("trang", 1, type=int) or 1)
+    term = params.text(params.arg("q"), _("Từ khóa"), 200)
+    page = params.page(params.arg("trang"))
     rows, total = queries.comments(db.session(), f, term, page)
     known = shipped()
     elements = {r.questionnaire: known[r.questionnaire].elements for r in rows if r.questionnaire in known}
@@ -92,21 +92,19 @@ def comments():
                            elements=elements, choices=_choices())
 
 
-@bp.post("/comments/<int:response_id>/tag")
+@bp.post("/comments/<bigid:response_id>/tag")
 @roles_required("analyst")
 @db.commits
 def tag(response_id: int):
     s = db.session()
     unit, questionnaire = queries.comment_unit(s, response_id)
     require_visible_unit(unit)
-    code = request.form.get("element") or None
     valid = {e.code for e in shipped()[questionnaire].elements} if questionnaire in shipped() else set()
-    if code is not None and code not in valid:
-        abort(400)
+    code = params.choice(params.field("element"), _("Yếu tố"), valid)
+    term, page = params.text(params.field("q"), _("Từ khóa"), 200), params.page(params.field("trang"))
     tag_comment(s, response_id, code)
     flash(_("Đã gắn yếu tố cho góp ý."), "ok")
-    return redirect(url_for(".comments", q=request.form.get("q") or None,
-                            trang=request.form.get("trang") or None))
+    return redirect(url_for(".comments", q=term or None, trang=page if page > 1 else None))
 
 
 @bp.get("/export/<kind>.<fmt>")

@@ -4,11 +4,12 @@ from __future__ import annotations
 from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from survey import db
+from survey import db, params
 from survey.catalogue.queries import Target
 from survey.citizen import flow
 from survey.citizen.counters import Counter, ServiceView, UnitView
 from survey.citizen.operations import already_stored
+from survey.citizen.submission import KEY_RE
 from survey.invitations import bp
 from survey.invitations.codes import normalise
 from survey.invitations.operations import claim
@@ -26,7 +27,7 @@ def enter():
     """A short form to type the code printed on the slip."""
     error = None
     if request.method == "POST":
-        code = normalise(request.form.get("code", ""))
+        code = normalise(params.field("code") or "")
         if code is not None:
             return redirect(url_for("invitations.form", code=code), code=303)
         error = _("Mã gồm 8 ký tự (chữ và số), ví dụ ABCD-EFGH. Vui lòng nhập lại.")
@@ -45,7 +46,8 @@ def form(code: str):
     s = db.session()
     invitation = find(s, clean)
     reason = refusal(s, invitation)
-    if reason and request.method == "POST" and already_stored(s, request.form.get("submission_key", "")):
+    key = params.field("submission_key") or ""
+    if reason and request.method == "POST" and KEY_RE.match(key) and already_stored(s, key):
         # A double tap or retry of the submission that used the code: it was stored.
         return redirect(url_for("citizen.thanks"), code=303)
     if reason or invitation is None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 
 from survey.citizen.submission import clean_text
+from survey.params import whole_number
 from survey.questionnaire.definition import QuestionnaireDefinition
 
 
@@ -41,11 +42,11 @@ def widths(q: QuestionnaireDefinition, services: int) -> dict[str, int]:
 def parse(form, q: QuestionnaireDefinition, service_codes: list[str]) -> Keying:
     """Read the entry screen's fields; the service is keyed as its number in the list."""
     k = Keying(number=form.get("number", "").strip()[:20], comment=clean_text(form.get("comment", ""))[:q.comment_max_length])
-    if not k.number.isalnum():
+    if not (k.number.isascii() and k.number.isalnum()):
         k.errors["number"] = _("Nhập số phiếu ghi trên tờ phiếu (chữ và số).")
-    raw = form.get("service", "").strip()
-    if raw.isdigit() and 1 <= int(raw) <= len(service_codes):
-        k.service = service_codes[int(raw) - 1]
+    number = whole_number(form.get("service", "").strip(), max_digits=6)
+    if number is not None and 1 <= number <= len(service_codes):
+        k.service = service_codes[number - 1]
     else:
         k.errors["service"] = _("Nhập số thứ tự thủ tục từ 1 đến %(n)s.", n=len(service_codes))
     valid = q.valid_values()
@@ -56,10 +57,11 @@ def parse(form, q: QuestionnaireDefinition, service_codes: list[str]) -> Keying:
             if code in required:
                 k.errors[code] = _("Bắt buộc")
             continue
-        if not raw.isdigit() or int(raw) not in valid[code]:
+        value = whole_number(raw, max_digits=6)
+        if value is None or value not in valid[code]:
             k.errors[code] = _("Sai giá trị")
         else:
-            k.answers[code] = int(raw)
+            k.answers[code] = value
     return k
 
 

@@ -56,7 +56,7 @@ def conflicts_page(plan_id: int):
     if request.method == "POST":
         q = definition(plan)
         k = keying.parse(request.form, q, [v.code for v in _services(plan)])
-        form = s.query(PaperForm).filter_by(plan_id=plan.id, number=k.number).one_or_none()
+        form = None if k.errors else s.query(PaperForm).filter_by(plan_id=plan.id, number=k.number).one_or_none()
         if form is None or k.errors:
             flash(_("Phiếu đối chiếu chưa hợp lệ: %(fields)s", fields=", ".join(sorted(k.errors))), "error")
         else:

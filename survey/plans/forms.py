@@ -1,10 +1,12 @@
 """Read the plan form (pure): fields → PlanSettings, or a message."""
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from flask_babel import gettext as _
 
+from survey import params
 from survey.forms_text import clean
 from survey.plans.operations import PlanError, PlanSettings, ReportSettings
 
@@ -17,18 +19,24 @@ def _lines(form, name: str) -> str:
     return clean(form.get(name, ""), multiline=True).strip()
 
 
-def _date(raw: str) -> date:
+def _date(raw: str, label: str) -> date:
+    # Bounded (survey.params): a plan ending 9999-12-31 overflowed every page that adds a day to its end.
     try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise PlanError(_("Ngày không hợp lệ.")) from None
+        value = params.day(raw, label)
+    except params.BadParameter as exc:
+        raise PlanError(str(exc.description)) from None
+    if value is None:
+        raise PlanError(_("Vui lòng nhập %(label)s.", label=label.lower()))
+    return value
+
+
+_DECIMAL = re.compile(r"[0-9]{1,6}([.,][0-9]{1,6})?")  # ASCII digits: float() also reads ٣, 1e9, nan and inf
 
 
 def _float(raw: str, scale: float = 1.0) -> float:
-    try:
-        return float(raw.replace(",", ".")) / scale
-    except ValueError:
-        raise PlanError(_("Số không hợp lệ.")) from None
+    if not _DECIMAL.fullmatch(raw.strip()):
+        raise PlanError(_("Số không hợp lệ."))
+    return float(raw.strip().replace(",", ".")) / scale
 
 
 def report_settings_from(form) -> ReportSettings:
@@ -43,7 +51,8 @@ def settings_from(form) -> PlanSettings:
     code, _, version = form.get("questionnaire", "").partition("|")
     return PlanSettings(
         title=_line(form, "title"), basis=_lines(form, "basis"),
-        start_date=_date(form.get("start_date", "")), end_date=_date(form.get("end_date", "")),
+        start_date=_date(form.get("start_date", ""), _("Ngày bắt đầu")),
+        end_date=_date(form.get("end_date", ""), _("Ngày kết thúc")),
         questionnaire=(code, version),
         target_margin=_float(form.get("target_margin", "5"), 100),
         conf_level=_float(form.get("conf_level", "95"), 100),

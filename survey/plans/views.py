@@ -7,7 +7,7 @@ from flask import flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from survey import audit, db
+from survey import audit, db, params
 from survey.auth.access import current_user, require_visible_unit, roles_required, visible_unit_ids, visible_units
 from survey.auth.nav import nav_item
 from survey.catalogue.queries import services as all_services
@@ -51,11 +51,14 @@ def new():
     services = all_services(s, active_only=True)
     if request.method == "POST":
         # A city account plans for any unit it sees (its communes); others only for their own.
-        unit_id = request.form.get("unit", type=int) or current_user.unit_id
+        unit_id = params.identifier(params.field("unit"), _("Đơn vị")) or current_user.unit_id
         require_visible_unit(unit_id)
+        chosen = params.identifiers(params.fields("services"), _("Thủ tục"))
+        if not set(chosen) <= {v.id for v in services}:
+            raise params.refuse(_("Thủ tục đã chọn không còn trong danh mục; vui lòng tải lại trang."))
         try:
             plan = save_plan(s, unit_id, settings_from(request.form))
-            set_services(s, plan, [int(i) for i in request.form.getlist("services") if i.isdigit()])
+            set_services(s, plan, chosen)
             audit.record("plan.create", f"plan:{plan.id}", plan.title)
             return redirect(url_for("plans.detail", plan_id=plan.id), code=303)
         except PlanError as exc:
@@ -109,7 +112,8 @@ def sample(plan_id: int):
 @db.commits
 def invitations(plan_id: int):
     s, plan = db.session(), plan_or_404(plan_id)
-    service_id, count = request.form.get("service", type=int), request.form.get("count", type=int) or 0
+    service_id = params.identifier(params.field("service"), _("Thủ tục"))
+    count = params.integer(params.field("count"), _("Số mã"), 0, 500, default=0) or 0
     if service_id not in {ps.service_id for ps in plan.services} or not 0 < count <= 500:
         flash(_("Chọn thủ tục và số mã từ 1 đến 500."), "error")
     else:
@@ -124,7 +128,7 @@ def invitations(plan_id: int):
 def slips(plan_id: int):
     plan = plan_or_404(plan_id)
     rows = [{"code": i.code, "unit": plan.unit.name, "service": i.service.name, "expires": i.expires_on}
-            for i in unused(db.session(), plan.id, request.args.get("service", type=int))]
+            for i in unused(db.session(), plan.id, params.identifier(params.arg("service"), _("Thủ tục")))]
     audit.record("invitations.print", f"plan:{plan_id}", str(len(rows)))
     return send_file(io.BytesIO(slips_pdf(rows, base_url())), "application/pdf",
                      download_name=f"phieu-moi-{plan_id}.pdf")

@@ -6,11 +6,15 @@ from datetime import date, datetime, time, timedelta, timezone
 from typing import Mapping
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
+
+from survey import params
 from survey.models.responses import RESPONSE_CHANNELS
 from survey.questionnaire.sync import DEFAULT
 
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
 PERIOD_KINDS = ("month", "quarter", "year", "custom")
+FIRST_YEAR, LAST_YEAR = params.FIRST_DAY.year, params.LAST_DAY.year
 
 
 @dataclass(frozen=True)
@@ -75,52 +79,37 @@ def today() -> date:
     return datetime.now(LOCAL).date()
 
 
-def _int(raw: str | None) -> int | None:
-    try:
-        return int(raw) if raw not in (None, "") else None
-    except ValueError:
-        return None
-
-
-def _date(raw: str | None) -> date | None:
-    try:
-        return date.fromisoformat(raw) if raw else None
-    except ValueError:
-        return None
-
-
 def parse_period(args: Mapping[str, str]) -> Period:
-    """Read the period from query arguments; anything invalid falls back to this year."""
-    kind = args.get("ky") if args.get("ky") in PERIOD_KINDS else "year"
+    """Read the period from query arguments; absent parts mean this year (month, quarter); a bad one is a 400."""
+    kind = params.choice(args.get("ky"), _("Kỳ báo cáo"), PERIOD_KINDS, "year")
     now = today()
-    year = _int(args.get("nam")) or now.year
-    if not 2000 <= year <= 2100:
-        year = now.year
+    year = params.integer(args.get("nam"), _("Năm"), FIRST_YEAR, LAST_YEAR, now.year) or now.year
     if kind == "month":
-        month = _int(args.get("thang")) or now.month
-        return month_period(year, month if 1 <= month <= 12 else now.month)
+        month = params.integer(args.get("thang"), _("Tháng"), 1, 12, now.month) or now.month
+        return month_period(year, month)
     if kind == "quarter":
-        quarter = _int(args.get("quy")) or (now.month - 1) // 3 + 1
-        return quarter_period(year, quarter if 1 <= quarter <= 4 else 1)
+        quarter = params.integer(args.get("quy"), _("Quý"), 1, 4, (now.month - 1) // 3 + 1) or 1
+        return quarter_period(year, quarter)
     if kind == "custom":
-        start, end = _date(args.get("tu")), _date(args.get("den"))
-        if start and end and start <= end:
+        start, end = params.day(args.get("tu"), _("Từ ngày")), params.day(args.get("den"), _("Đến ngày"))
+        if start and end:
+            if start > end:
+                raise params.refuse(_("Ngày bắt đầu phải trước hoặc trùng ngày kết thúc."))
             return Period("custom", start, end)
     return year_period(year)
 
 
 def parse_filters(args: Mapping[str, str], unit_ids: tuple[int, ...] | None) -> Filters:
     """Build filters from a dashboard's GET arguments within the caller's unit scope."""
-    channel = args.get("kenh")
-    unit = _int(args.get("don_vi"))
+    unit = params.identifier(args.get("don_vi"), _("Đơn vị"))
     if unit is not None and (unit_ids is None or unit in unit_ids):
         unit_ids = (unit,)  # narrowing only: a unit outside the scope is ignored
     return Filters(
         unit_ids=unit_ids,
         period=parse_period(args),
-        field_id=_int(args.get("linh_vuc")),
-        service_id=_int(args.get("thu_tuc")),
-        service_point_id=_int(args.get("quay")),
-        channel=channel if channel in RESPONSE_CHANNELS else None,
-        include_flagged=args.get("gan_co") == "1",
+        field_id=params.identifier(args.get("linh_vuc"), _("Lĩnh vực")),
+        service_id=params.identifier(args.get("thu_tuc"), _("Thủ tục")),
+        service_point_id=params.identifier(args.get("quay"), _("Quầy")),
+        channel=params.choice(args.get("kenh"), _("Kênh"), RESPONSE_CHANNELS),
+        include_flagged=params.flag(args.get("gan_co"), _("Gồm phiếu bị gắn cờ")),
     )
