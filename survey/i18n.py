@@ -13,7 +13,7 @@ def select_locale() -> str:
     """Pick the locale: ?lang= (remembered in the session), else Vietnamese."""
     if not has_request_context():
         return "vi"  # command-line exports and reports are Vietnamese documents
-    asked = request.args.get("lang")
+    asked = request.args.get("lang")  # a choice: anything but vi/en is ignored, never stored
     if asked in LOCALES:
         session["lang"] = asked
         return asked

@@ -71,8 +71,7 @@ def integer(raw: str | None, label: str, lo: int = -INT64_MAX - 1, hi: int = INT
         return default
     value = int(raw) if _INTEGER.fullmatch(raw) else None
     if value is None or not lo <= value <= hi:
-        raise refuse(_("%(label)s phải là số nguyên từ %(lo)s đến %(hi)s.", label=label,
-                       lo=f"{lo:,}".replace(",", "."), hi=f"{hi:,}".replace(",", ".")))
+        raise refuse(_("%(label)s phải là số nguyên từ %(lo)d đến %(hi)d.", label=label, lo=lo, hi=hi))
     return value
 
 

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from survey import audit, db
+from survey import audit, db, params
 from survey.admin import bp
 from survey.admin.forms import id_list, visible_unit_from_form
 from survey.auth.access import current_user, require_visible_unit, roles_required, visible_unit_ids, visible_units
@@ -133,7 +133,7 @@ def counter_token(point_id: int, action: str):
     page saying so; only the form posted from there (confirm=1) saves it.
     """
     point = visible_point(point_id)
-    if _needs_confirmation(point, action) and request.form.get("confirm") != "1":
+    if _needs_confirmation(point, action) and not params.flag(params.field("confirm"), _("Xác nhận")):
         return render_template("admin/counter_confirm.html", point=point, action=action, warning=WARNINGS[action])
     change, event, message = TOKEN_ACTIONS[action]
     change(point)

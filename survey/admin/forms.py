@@ -1,7 +1,7 @@
 """Small helpers the admin views share for reading form input."""
 from __future__ import annotations
 
-from flask import abort, request
+from flask import abort
 from flask_babel import gettext as _
 
 from survey import db, params
@@ -16,7 +16,7 @@ def text(name: str, limit: int = 500) -> str:
     Free text an officer types goes through survey.forms_text.form_text instead,
     which refuses an over-long value with a message rather than cutting it.
     """
-    return clean(request.form.get(name) or "").strip()[:limit]
+    return clean(params.field(name) or "").strip()[:limit]
 
 
 def id_list(name: str, label: str) -> list[int]:
