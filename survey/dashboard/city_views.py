@@ -6,7 +6,7 @@ import io
 from flask import abort, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 
-from survey import audit, charts, db
+from survey import audit, charts, db, params
 from survey.auth.access import current_user, roles_required, visible_unit_ids
 from survey.dashboard import bp, city_page
 from survey.dashboard.queries import choices
@@ -31,7 +31,7 @@ class NotACity(Exception):
 def _city() -> Unit:
     """The city asked for (?thanh_pho=id, a visible unit with communes), else the user's own unit."""
     s = db.session()
-    asked = request.args.get("thanh_pho", type=int)
+    asked = params.identifier(params.arg("thanh_pho"), _("Thành phố"))
     wanted = asked or current_user.unit_id
     unit = s.get(Unit, wanted) if wanted in visible_unit_ids(current_user) else None
     if unit is None or not communes_of(s, unit.id):
@@ -62,8 +62,9 @@ def _view() -> tuple[CityView, object, dict]:
 @roles_required("viewer")
 def city():
     view, f, extra = _view()
-    key = request.args.get("sap_xep", "name")
-    descending = request.args.get("chieu", "desc" if key not in ("name", "code") else "asc") == "desc"
+    key = params.text(params.arg("sap_xep"), _("Sắp xếp"), 40) or "name"  # an unknown column sorts by name
+    descending = params.choice(params.arg("chieu"), _("Chiều sắp xếp"), ("asc", "desc"),
+                               "desc" if key not in ("name", "code") else "asc") == "desc"
     rows = sorted_rows(view.rows, key, descending)
     names = extra["names"]
     sort_options = [("name", _("Tên đơn vị")), ("SIPAS", names["SIPAS"]),
