@@ -48,7 +48,7 @@ def report_settings_from(form) -> ReportSettings:
 
 def settings_from(form) -> PlanSettings:
     """Build settings from the posted form; percentages are typed as percent."""
-    code, _, version = form.get("questionnaire", "").partition("|")
+    code, _sep, version = form.get("questionnaire", "").partition("|")
     return PlanSettings(
         title=_line(form, "title"), basis=_lines(form, "basis"),
         start_date=_date(form.get("start_date", ""), _("Ngày bắt đầu")),
