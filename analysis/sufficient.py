@@ -200,6 +200,43 @@ def estimate_from_stats(stats: SufficientStats, scheme: Scheme | None = None,
     """
     scheme = scheme or Scheme.sipas_service_delivery()
     check_common(ci, level, min_n, dof)
+    d = domain_fit(stats, scheme, by, strata, lonely, aggregation, service, unit)
+    return table(d.keys, d.labels, d.n, d.n.astype(float), d.est, d.var, d.vsrs, degf=d.degf,
+                 design_based=d.design_based, dof=dof, method=stats.method, ci=ci, level=level,
+                 min_n=min_n, aggregation=aggregation, lonely=lonely, lonely_strata=d.lonely_strata)
+
+
+@dataclass(frozen=True)
+class DomainFit:
+    """Estimates and design variances per domain, before they become the published table.
+
+    ``labels`` and ``t`` as :func:`analysis.results.layout` gives them, with
+    any ``extra`` rows of :func:`domain_fit` appended; ``var`` already holds
+    the lonely rule's factor; ``degf`` is None without strata (``n - 1``).
+    """
+
+    keys: pd.DataFrame
+    labels: list[tuple[str, str]]
+    t: np.ndarray
+    n: np.ndarray
+    est: np.ndarray
+    var: np.ndarray
+    vsrs: np.ndarray
+    degf: np.ndarray | None
+    design_based: bool
+    lonely_strata: np.ndarray
+
+
+def domain_fit(stats: SufficientStats, scheme: Scheme, by: Sequence[str] | None = None,
+               strata: str | None = None, lonely: str = "adjust", aggregation: str = "pooled",
+               service: str = "service", unit: str = "unit",
+               extra: Sequence[tuple[tuple[str, str], np.ndarray]] = ()) -> DomainFit:
+    """What :func:`estimate_from_stats` publishes, as arrays; ``extra``: more linear estimates.
+
+    Each extra estimate is ``(label, c)`` with ``c`` its coefficients over the
+    published estimates (the layout's labels): ``c @ est`` with its design
+    variance, as R ``svycontrast`` gives for that linear combination.
+    """
     check_lonely(lonely)
     k_crit = len(scheme.criteria)
     if stats.codes[:k_crit] != scheme.criteria:
@@ -210,6 +247,9 @@ def estimate_from_stats(stats: SufficientStats, scheme: Scheme | None = None,
         if col not in stats.keys.columns:
             raise ValueError(f"column {col!r} is not a key of the statistics")
     labels, t = layout(scheme, stats.codes, k_crit)
+    if extra:
+        labels = [*labels, *(label for label, _c in extra)]
+        t = np.vstack([t, np.array([np.asarray(c, dtype=float) @ t for _l, c in extra])])
     is_item = np.array([lv in ("criterion", "expectation") for lv, _ in labels])
     item_col = np.argmax(t, axis=1)
     fine = [*by, over] if over else by
@@ -245,10 +285,8 @@ def estimate_from_stats(stats: SufficientStats, scheme: Scheme | None = None,
     if strata:
         degf = np.maximum(n - _strata_per_group(cell_dom, cell_h, cell_answered, len(keys),
                                                 is_item, item_col), 0)
-    return table(keys, labels, n, n.astype(float), est, var * factor, vsrs, degf=degf,
-                 design_based=over is not None or strata is not None, dof=dof,
-                 method=stats.method, ci=ci, level=level, min_n=min_n,
-                 aggregation=aggregation, lonely=lonely, lonely_strata=lonely_touched)
+    return DomainFit(keys, labels, t, n, est, var * factor, vsrs, degf,
+                     over is not None or strata is not None, lonely_touched)
 
 
 def _cell_moments(stats: SufficientStats, dom: SufficientStats, fine: list[str],

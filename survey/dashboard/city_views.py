@@ -16,9 +16,10 @@ from survey.models import Unit
 from survey.report.city import city_report
 from survey.results import city_wording, forms
 from survey.results.city import CityView, city_view, communes_of, sorted_rows
-from survey.results.config import Method, definition, overall_label
+from survey.results.config import Method, definition, overall_label, overall_short
 from survey.results.filters import parse_filters
 from survey.results.forms import item_names
+from survey.results.wording import method_lines
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -74,7 +75,8 @@ def city():
         "dashboard/city.html", view=view, rows=rows, f=f, sort=key, sort_options=sort_options, descending=descending,
         choices=choices(db.session(), tuple(sorted(visible_unit_ids(current_user)))),
         chart=city_page.chart(view, rows, _("Chỉ số từng đơn vị và chỉ số thành phố")),
-        rule_text=city_wording.rule_text(view.rule),
+        rule_text=city_wording.rule_text(view.rule), overall_short=overall_short(extra["q"]),
+        method_lines=method_lines(view.method, len(extra["q"].groups)),
         adjustment_text=city_wording.adjustment_text(view.adjustment, view.method.level),
         direction_label=city_wording.direction_label, kind_label=city_wording.kind_label, pct=charts.pct, **extra)
 

@@ -9,11 +9,11 @@ from flask_babel import gettext as _
 
 from survey.charts import Point, interval_bars, pct, trend
 from survey.results.comparison import Comparison, lines
-from survey.results.config import definition
+from survey.results.config import definition, overall_short
 from survey.results.filters import Filters, Period
 from survey.results.forms import Form, FormChoice, item_names
 from survey.results.overview import Overview
-from survey.results.wording import method_lines
+from survey.results.wording import lowest_lines, method_lines
 
 
 def points(table, label) -> list[Point]:
@@ -51,6 +51,7 @@ def dashboard_page(o: Overview, f: Filters, comparisons: Sequence[Comparison] = 
     """Template variables of the dashboard."""
     q = definition(f.questionnaire)
     names = item_names(f.questionnaires or ())
+    short = overall_short(q)
     note = _("* ít hơn %(n)s phiếu: ước lượng chưa tin cậy", n=o.method.min_n)
     headline = pd.concat([o.level("overall"), o.level("element")])  # SIPAS first, then elements
     by_month = {r.month: r for r in o.months.itertuples(index=False)}
@@ -63,10 +64,10 @@ def dashboard_page(o: Overview, f: Filters, comparisons: Sequence[Comparison] = 
         est = {r.code: r for r in rows.itertuples(index=False)}
         pivot.append((code, rows.service_name.iloc[0], est))
     return {
-        "o": o, "q": q, "names": names, "low_n_note": note,
+        "o": o, "q": q, "names": names, "low_n_note": note, "overall_short": short,
         "headline_chart": interval_bars(points(headline, lambda r: names.get(r.code, r.code)),
-                                        _("Chỉ số SIPAS và các yếu tố"), note),
-        "trend_chart": trend(month_points, _("Chỉ số SIPAS theo tháng")),
+                                        _("Chỉ số chung (%(name)s) và các yếu tố", name=short), note),
+        "trend_chart": trend(month_points, _("Chỉ số chung (%(name)s) theo tháng", name=short)),
         "criteria": o.level("criterion"),
         "expectations": o.expectations_ranked(),
         "service_rows": pivot,
@@ -74,4 +75,5 @@ def dashboard_page(o: Overview, f: Filters, comparisons: Sequence[Comparison] = 
         "method_lines": method_lines(o.method, len(q.groups)),
         "comparisons": [(c, lines(c)) for c in comparisons],
         "signed": signed,
+        "lowest_lines": lowest_lines(o.versus_rest, names, o.method.level),
     }

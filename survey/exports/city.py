@@ -7,7 +7,7 @@ from typing import IO
 
 from flask_babel import gettext as _
 
-from survey.exports.indices import period_text
+from survey.exports.indices import period_text, setting_rows
 from survey.exports.writer import Table, write_xlsx
 from survey.results.city import CityView, Figure
 from survey.results.city_wording import adjustment_text, direction_label, kind_label, rule_text
@@ -49,7 +49,7 @@ def method_table(view: CityView, f: Filters) -> Table:
     rows = [[_("Kỳ"), period_text(f.period)], [_("Cách tổng hợp chỉ số thành phố"), view.rule],
             [_("Giải thích"), rule_text(view.rule)], [_("Hiệu chỉnh so sánh nhiều đơn vị"), view.adjustment],
             [_("Phương pháp chỉ số"), m.index], [_("Khoảng tin cậy"), m.interval], [_("Mức tin cậy"), m.level],
-            [_("Ngưỡng ít phiếu"), m.min_n], [_("Cách tổng hợp trong mỗi đơn vị"), m.aggregation],
+            [_("Ngưỡng ít phiếu"), m.min_n], *([label, text] for label, text in setting_rows(m)),
             [_("Ngày xuất"), datetime.now(LOCAL).replace(tzinfo=None, microsecond=0)]]
     return Table(_("Phương pháp"), [_("Nội dung"), _("Giá trị")], rows, widths=[36, 90])
 

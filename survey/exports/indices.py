@@ -11,11 +11,11 @@ from survey import db
 from survey.exports.writer import Table
 from survey.results import queries
 from survey.results.comparison import lines, standard_comparisons
-from survey.results.config import Method, overall_label
+from survey.results.config import Method, overall_short
 from survey.results.filters import LOCAL, Filters, Period
 from survey.results.forms import Form, definitions
 from survey.results.forms import item_names as item_names_of
-from survey.results.method_text import index_method, interval_method, percent
+from survey.results.method_text import index_method, interval_method, percent, settings
 from survey.results.scopes import scoped_estimates
 from survey.results.summary import summary_rows
 
@@ -27,10 +27,9 @@ def scope_labels() -> dict[str, str]:
 
 def level_labels(form: Form | None = None) -> dict[str, str]:
     # plain "SIPAS" only where both groups are measured; an exit survey is SIPAS-DV
-    one_group = form is not None and len(definitions(form.versions)[0].groups) <= 1
+    short = overall_short(definitions(form.versions)[0]) if form is not None else "SIPAS"
     return {"criterion": _("Tiêu chí"), "element": _("Yếu tố"), "group": _("Nhóm"),
-            "overall": _("Chỉ số chung (SIPAS-DV)") if one_group else _("Chỉ số chung (SIPAS)"),
-            "expectation": _("Mong muốn")}
+            "overall": _("Chỉ số chung (%(name)s)", name=short), "expectation": _("Mong muốn")}
 
 
 def note_labels() -> dict[str, str]:
@@ -41,9 +40,7 @@ def note_labels() -> dict[str, str]:
 
 def item_names(form: Form) -> dict[str, str]:
     """Vietnamese name of every index code of a form (the newest version's wording)."""
-    names = item_names_of(form.versions)
-    names["SIPAS"] = overall_label(definitions(form.versions)[0])
-    return names
+    return item_names_of(form.versions)
 
 
 def headers() -> list[str]:
@@ -110,7 +107,7 @@ def main_table(parts: list[tuple[Form, pd.DataFrame]], method: Method) -> Table:
     form, table = parts[0]
     q = definitions(form.versions)[0]
     elements = [e.code for e in q.elements]
-    short = "SIPAS-DV" if len(q.groups) <= 1 else "SIPAS"
+    short = overall_short(q)
     rows = [(r.code, f"{r.name} (*)" if r.low_n and r.code else r.name, r.n, r.estimate,
              "–" if r.ci_low is None else f"{r.ci_low:.1f} – {r.ci_high:.1f}".replace(".", ","), *r.elements)
             for r in summary_rows(table, elements, _("Chung các thủ tục"))]
@@ -181,7 +178,7 @@ def method_table(f: Filters, found: list[Form], method: Method, shown: Period | 
         (_("Tính cả phiếu bị gắn cờ"), _("Có") if f.include_flagged else _("Không")),
         (_("Phiếu bị gắn cờ không tính"), 0 if f.include_flagged else sum(fm.flagged for fm in found)),
         (_("Chỉ số tiêu chí"), index_method(method.index)),
-        (_("Chỉ số yếu tố, SIPAS"), _("Trung bình các chỉ số tiêu chí / yếu tố")),
+        (_("Chỉ số yếu tố, chỉ số chung"), _("Trung bình các chỉ số tiêu chí / yếu tố")),
         (_("Chỉ số mong muốn"), _("Tỷ lệ trả lời 3–4 (Mong muốn, Rất mong muốn)")),
         (_("Khoảng tin cậy của tỷ lệ"), interval_method(method.interval, method.level)),
         (_("Khoảng tin cậy của chỉ số gộp"), _("Tuyến tính hóa Taylor (có tính tương quan giữa các tiêu chí của cùng một người trả lời), tính qua phép biến đổi lôgit")),
@@ -194,37 +191,12 @@ def method_table(f: Filters, found: list[Form], method: Method, shown: Period | 
 
 
 def setting_rows(method: Method) -> list[tuple[str, object]]:
-    """Each rule a figure depends on, the value in use and what it means (issue 13)."""
-    aggregation = {
-        "pooled": _("pooled: mọi phiếu của phạm vi được gộp chung rồi mới tính chỉ số"),
-        "mean_of_services": _("mean_of_services: tính chỉ số của từng thủ tục rồi lấy trung bình "
-                              "cộng các thủ tục"),
-        "mean_of_units": _("mean_of_units: tính chỉ số của từng đơn vị (xã, phường) rồi lấy trung "
-                           "bình cộng các đơn vị, như SIPAS quốc gia lấy trung bình các tỉnh"),
-    }
-    per_service = {
-        "own": _("own: mỗi thủ tục là một mẫu riêng (kế hoạch giao chỉ tiêu theo thủ tục), sai số "
-                 "dùng hệ số n/(n − 1) của chính thủ tục (phân tầng theo thủ tục)"),
-        "domain": _("domain: thủ tục là một miền con của toàn bộ mẫu của đơn vị"),
-    }
-    lonely = {
-        "adjust": _("adjust (mặc định, thận trọng): tầng chỉ có một phiếu được tính sai số quanh "
-                    "trung bình chung"),
-        "certainty": _("certainty: tầng chỉ có một phiếu được coi như đã khảo sát toàn bộ, không "
-                       "góp sai số"),
-        "average": _("average: tầng chỉ có một phiếu nhận sai số trung bình của các tầng khác"),
-        "fail": _("fail: từ chối tính khi có tầng chỉ có một phiếu"),
-    }
-    dof = {
-        "degf": _("degf: phân phối t với bậc tự do của thiết kế (số phiếu − số tầng), như mặc "
-                  "định của gói survey trong R; quan trọng khi ít phiếu"),
-        "inf": _("inf: phân phối chuẩn"),
-    }
+    """Each rule a figure depends on, the value in use and what it means (issue 13).
+
+    The words are survey.results.method_text's, as on the pages and in the report.
+    """
     return [
-        (_("Cách tổng hợp trên một thủ tục"), aggregation.get(method.aggregation, method.aggregation)),
-        (_("Mẫu của từng thủ tục"), per_service.get(method.per_service, method.per_service)),
-        (_("Tầng chỉ có một phiếu"), lonely.get(method.lonely, method.lonely)),
-        (_("Bậc tự do của khoảng tin cậy"), dof.get(method.dof, method.dof)),
+        *((label, f"{code} – {r.text()}") for label, code, r in settings(method)),
         (_("Cỡ mẫu hiệu dụng"), _("Theo thiết kế mẫu: p(1 − p) ÷ phương sai, như svyciprop của R; "
                                   "cờ “ít phiếu” dựa trên cỡ mẫu hiệu dụng, không phải số phiếu thô")),
         (_("Phạm vi chỉ có một câu trả lời"), _("Không có sai số chuẩn, hệ số thiết kế và khoảng "

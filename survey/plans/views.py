@@ -26,7 +26,9 @@ from survey.plans.queries import plans_for_units, results_filters, results_metho
 from survey.questionnaire.loader import shipped
 from survey.report.data import gather
 from survey.report.document import build
+from survey.results.config import overall_short
 from survey.results.filters import Period
+from survey.results.wording import method_lines
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -73,7 +75,9 @@ def new():
 @roles_required("viewer")
 def detail(plan_id: int):
     s, plan = db.session(), plan_or_404(plan_id)
-    return render_template("plans/detail.html", data=gather(s, plan),
+    data = gather(s, plan)
+    return render_template("plans/detail.html", data=data, overall_short=overall_short(data.q),
+                           method_lines=method_lines(data.method, len(data.q.groups)),
                            outside=outside_counts(s, [plan.unit_id])[plan.unit_id])
 
 

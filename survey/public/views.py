@@ -9,7 +9,7 @@ from survey.public.cache import cacheable
 from survey.public.queries import city_publication, publication, unit_by_code
 from survey.results import city_wording
 from survey.results.city import communes_of
-from survey.results.config import Method, definition, overall_label
+from survey.results.config import Method, definition, overall_label, overall_short
 from survey.results.filters import parse_period
 from survey.results.forms import item_names
 from survey.results.wording import method_lines
@@ -46,5 +46,6 @@ def city_page(unit_code: str):
     body = render_template("public/city.html", view=view, shown=shown, hidden=len(view.rows) - len(shown),
                            period=period, names=names, choice=choice, pct=charts.pct,
                            rule_text=city_wording.rule_text(view.rule), kind_label=city_wording.kind_label,
+                           overall_short=overall_short(choice.shown.definition),
                            method_lines=method_lines(view.method, len(choice.shown.definition.groups)))
     return cacheable(body)

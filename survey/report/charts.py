@@ -38,14 +38,14 @@ def indices_with_intervals(labels: list[str], est: list[float], low: list[float]
     return _png(fig)
 
 
-def late_vs_sipas(codes: list[str], late: list[float], sipas: list[float]) -> bytes:
-    """One point per service: % late against its SIPAS."""
+def late_vs_sipas(codes: list[str], late: list[float], sipas: list[float], label: str) -> bytes:
+    """One point per service: % late against its overall index (``label``: SIPAS-DV or SIPAS)."""
     fig, ax = plt.subplots(figsize=(5.5, 3.8))
     ax.scatter(late, sipas, color="#9b1010")
     for c, x, y in zip(codes, late, sipas):
         ax.annotate(c, (x, y), fontsize=7, xytext=(3, 3), textcoords="offset points")
     ax.set_xlabel("Tỷ lệ hồ sơ trễ hạn (%)")
-    ax.set_ylabel("SIPAS của thủ tục (%)")
+    ax.set_ylabel(f"{label} của thủ tục (%)")
     ax.set_title("Trễ hạn và mức độ hài lòng theo thủ tục", fontsize=10)
     return _png(fig)
 

@@ -23,7 +23,7 @@ from survey.report.docx_helpers import (
     table,
     use_times_everywhere,
 )
-from survey.report.wording import index_method, index_name, index_short, interval_method, pct
+from survey.report.wording import index_method, index_name, index_short, interval_method, pct, settings_text
 from survey.results import city_wording
 from survey.results.city import CityView
 from survey.results.filters import Filters, Period
@@ -64,8 +64,11 @@ def _method(doc, view: CityView, period: Period, q: QuestionnaireDefinition) -> 
         f"của yếu tố đó; {index_name(q)} là trung bình năm yếu tố. Mỗi tỷ lệ kèm "
         f"{interval_method(m.interval, m.level)}; khoảng tin cậy của chỉ số yếu tố và chỉ số chung tính bằng "
         f"phương pháp tuyến tính hóa Taylor. Chỉ số dựa trên dưới {m.min_n} phiếu được đánh dấu {LOW_N_MARK}.")
-    doc.add_paragraph(f"{rule} (Cách tổng hợp: {view.rule}.)")
+    doc.add_paragraph(rule)
     doc.add_paragraph(adjust)
+    with force_locale("vi"):  # the communes' own figures: the same rules as a commune's report
+        for text in settings_text(m):
+            doc.add_paragraph(text)
 
 
 def _results(doc, view: CityView, q: QuestionnaireDefinition) -> None:

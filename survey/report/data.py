@@ -41,6 +41,7 @@ class ReportData:
     on: date
     comparisons: list[Comparison]  # the previous plan (or period) and the same period a year earlier
     versus_rest: pd.DataFrame  # each procedure's SIPAS against all other procedures together (Holm)
+    items_versus_rest: pd.DataFrame  # each element and criterion against the rest of its level (Holm)
     notes: list[str]  # what the figures leave out, said before them (other forms, flagged responses)
 
     def summary(self) -> list[SummaryRow]:
@@ -75,9 +76,8 @@ def _comments(s: Session, f: Filters) -> dict[str | None, tuple[int, list[str]]]
     return out
 
 
-def _versus_rest(s: Session, f: Filters, method: Method) -> pd.DataFrame:
+def _versus_rest(s: Session, f: Filters, method: Method, cells) -> pd.DataFrame:
     """Each procedure against the others pooled (different respondents); Holm over the procedures."""
-    cells = queries.cell_stats(s, f, ("service",), method)
     if len(cells.n) < 2:
         return pd.DataFrame(columns=["scope_code", "difference", "ci_low", "ci_high", "p_adjusted", "significant"])
     codes = cells.keys["service"].map(queries.catalogue(s, cells.keys["service"].unique(), [])
@@ -129,9 +129,12 @@ def gather(s: Session, plan: Plan, on: date | None = None) -> ReportData:
     before = previous_plan(s, plan)
     comparisons = standard_comparisons(s, f, method, estimates,
                                        results_filters(s, before) if before is not None else None)
+    cells = queries.cell_stats(s, f, ("service",), method)
+    items = (queries.versus_rest(cells, f, method) if len(cells.n)
+             else pd.DataFrame(columns=["level", "code", "lowest"]))
     channels = dict(s.execute(select(Response.channel, func.count()).where(*sql.scope(f))
                               .group_by(Response.channel)).all())
     return ReportData(plan, definition(plan), f, method, estimates, queries.shares(s, f), progress, reform,
                       correlation([p[0] for p in pairs], [p[1] for p in pairs], method.level),
-                      _comments(s, f), channels, on, comparisons, _versus_rest(s, f, method),
-                      left_out(s, f))
+                      _comments(s, f), channels, on, comparisons, _versus_rest(s, f, method, cells),
+                      items, left_out(s, f))

@@ -4,6 +4,7 @@ from __future__ import annotations
 import io
 
 from docx import Document
+from flask_babel import force_locale
 
 from survey.report import comparison_section, form, reform_section, results_section
 from survey.report.data import ReportData
@@ -15,7 +16,7 @@ from survey.report.docx_helpers import (
     table,
     use_times_everywhere,
 )
-from survey.report.wording import CHANNELS, SIZING, index_method, index_name, interval_method, pct
+from survey.report.wording import CHANNELS, SIZING, index_method, index_name, interval_method, pct, settings_text
 
 SUMMARY = "Kết quả đo lường sự hài lòng của người dân, tổ chức đối với sự phục vụ của cơ quan hành chính nhà nước"
 
@@ -47,6 +48,15 @@ def _method(doc, data: ReportData) -> None:
         f"người trả lời. Chỉ số dựa trên dưới {m.min_n} phiếu được đánh dấu {LOW_N} và cần đọc thận trọng. "
         "So sánh giữa hai kỳ dùng khoảng tin cậy Newcombe cho hiệu hai tỷ lệ; mức ý nghĩa được hiệu chỉnh cho "
         "nhiều phép so sánh (Holm cho chỉ số chung và các yếu tố; Benjamini–Hochberg khi so sánh nhiều thủ tục).")
+    doc.add_paragraph(
+        "Để kết luận yếu tố hay tiêu chí thấp nhất có thực sự thấp hơn các nội dung khác, mỗi yếu tố (tiêu chí) "
+        "được so sánh với trung bình các yếu tố (tiêu chí) còn lại bằng kiểm định Wald, với sai số chuẩn theo "
+        "thiết kế mẫu có tính đến tương quan giữa các câu trả lời của cùng một người; vì nội dung thấp nhất được "
+        "chọn ra từ chính số liệu, mức ý nghĩa được hiệu chỉnh Holm cho mọi nội dung cùng cấp. Không kết luận "
+        "chỉ bằng cách xem hai khoảng tin cậy có chồng lên nhau hay không.")
+    overall = data.estimates[data.estimates.scope == "overall"]
+    for text in settings_text(m, int(overall.lonely_strata.max()) if len(overall) else 0):
+        doc.add_paragraph(text)
     rows = [[p.code, p.name, str(p.frame_size), str(p.target), str(p.responses), num(p.done),
              f"{p.invitations_used}/{p.invitations}", num(p.response_rate)] for p in data.progress]
     table(doc, ["Mã thủ tục", "Thủ tục", "Số hồ sơ (N)", "Cỡ mẫu", "Số phiếu thu", "Đạt (%)",
@@ -59,7 +69,12 @@ LOW_N = "(*)"
 
 
 def build(data: ReportData) -> bytes:
-    """Return the report as DOCX bytes."""
+    """Return the report as DOCX bytes (a Vietnamese document whatever the reader's language)."""
+    with force_locale("vi"):
+        return _build(data)
+
+
+def _build(data: ReportData) -> bytes:
     doc = Document()
     use_times_everywhere(doc)
     section = doc.sections[0]

@@ -12,6 +12,7 @@ from survey.report.results_section import names_of
 from survey.report.wording import (
     change_sentence,
     index_name,
+    index_short,
     low_n_sentence,
     lowest_items,
     lowest_procedure,
@@ -51,7 +52,8 @@ def _reform(doc: Document, data: ReportData) -> None:
     points = [(r.code, r.late, sipas.get(r.code)) for r in data.reform
               if r.late is not None and r.code in sipas]
     if len(points) >= 2:
-        picture(doc, charts.late_vs_sipas(*(list(x) for x in zip(*points))), 12)
+        codes, late, index = (list(x) for x in zip(*points))
+        picture(doc, charts.late_vs_sipas(codes, late, index, index_short(data.q)), 12)
 
 
 def conclusions(data: ReportData) -> list[str]:
@@ -67,21 +69,14 @@ def conclusions(data: ReportData) -> list[str]:
     else:
         out.append("Chưa có phiếu khảo sát hợp lệ trong kỳ, nên chưa có kết quả để kết luận.")
         return out
-    names = names_of(data)
-    sipas = float(overall.loc["SIPAS", "estimate"])
-    elements = data.estimates[(data.estimates.scope == "overall") & (data.estimates.level == "element")]
-    criteria = data.estimates[(data.estimates.scope == "overall") & (data.estimates.level == "criterion")]
-    for rows, what in ((elements, "Yếu tố có chỉ số"), (criteria, "Tiêu chí có chỉ số")):
-        sentence = lowest_items(rows, names, what, sipas)
-        if sentence:
-            out.append(sentence)
+    out += lowest_items(data.items_versus_rest, names_of(data), data.method.level)
     summary = data.summary()
     ranked = [r for r in summary if r.code and r.estimate is not None]
     if ranked:
         low = min(ranked, key=lambda r: r.estimate if r.estimate is not None else math.inf)
         sentence = lowest_procedure(summary, data.versus_rest_of(low.code), data.method.level)
         if sentence:
-            out.append(sentence + " (Mức ý nghĩa hiệu chỉnh Holm trên các thủ tục.)")
+            out.append(sentence)
     out.append(low_n_sentence(summary, data.method.min_n))
     par = reform_sentence(data.reform, data.service_sipas())
     if par:

@@ -10,7 +10,8 @@ import math
 
 from survey.report.docx_helpers import interval, num
 from survey.results.comparison import Comparison
-from survey.results.method_text import index_method, interval_method, percent  # noqa: F401  (the report's words)
+from survey.results.config import Method, overall_label, overall_short
+from survey.results.method_text import index_method, interval_method, p_text, percent, rule  # noqa: F401
 from survey.results.summary import SummaryRow
 
 SIZING = {"yamane": "công thức Yamane n = N ÷ (1 + N·e²)",
@@ -19,17 +20,45 @@ SIZING = {"yamane": "công thức Yamane n = N ÷ (1 + N·e²)",
 CHANNELS = {"qr": "Mã QR tại quầy", "kiosk": "Máy tính bảng tại quầy", "paper": "Phiếu giấy",
             "invitation": "Phiếu mời (mã dùng một lần)"}
 COMPARISON_NAMES = {"previous": "kỳ trước", "last_year": "cùng kỳ năm trước"}
-INDEX_NAME = "chỉ số hài lòng về cung ứng dịch vụ hành chính công (SIPAS-DV)"
-INDEX_SHORT = "SIPAS-DV"
 
 
 def index_name(q) -> str:
-    """An exit survey measures the service-delivery group only: SIPAS-DV; both groups: SIPAS."""
-    return INDEX_NAME if len(q.groups) <= 1 else "chỉ số hài lòng về sự phục vụ hành chính (SIPAS)"
+    """The overall index in a sentence: SIPAS-DV for an exit survey, SIPAS where both groups are measured."""
+    label = overall_label(q)
+    return label[:1].lower() + label[1:]
 
 
 def index_short(q) -> str:
-    return INDEX_SHORT if len(q.groups) <= 1 else "SIPAS"
+    return overall_short(q)
+
+
+def settings_text(m: Method, lonely_strata: int | None = None) -> list[str]:
+    """The aggregation, per-procedure sample, lonely-strata and degrees-of-freedom rules, explained.
+
+    The rules' own words are survey.results.method_text's (the pages and the
+    workbooks' method sheet say the same); ``lonely_strata``: how many strata
+    of the period have a single response (None: not said).
+    """
+    agg = rule("aggregation", m.aggregation)
+    other = rule("aggregation", "mean_of_services" if m.aggregation == "pooled" else "pooled")
+    own = rule("per_service", m.per_service)
+    lonely, dof = rule("lonely", m.lonely), rule("dof", m.dof)
+    touched = "" if lonely_strata is None else (
+        f" Trong kỳ này có {lonely_strata} tầng chỉ có một phiếu, nên cách xử lý này có ảnh hưởng "
+        "đến sai số của các chỉ số liên quan." if lonely_strata else
+        " Trong kỳ này không có tầng nào chỉ có một phiếu, nên cách xử lý này không làm thay đổi số liệu.")
+    return [
+        f"Chỉ số tổng hợp trên một thủ tục (chỉ số chung của đơn vị và của các yếu tố, tiêu chí khi gộp nhiều "
+        f"thủ tục) được tính theo cách {agg.name}: {agg.meaning}. Đây là một lựa chọn phương pháp chứ không "
+        f"phải một quy định; cách {other.name} ({other.meaning}) có thể cho kết quả chênh lệch vài điểm phần "
+        "trăm khi số phiếu giữa các thủ tục không đều, vì vậy mọi bảng số liệu đều ghi kèm cách tổng hợp đã dùng.",
+        f"Về sai số của từng thủ tục: {own.name}; {own.meaning}. Phương sai được ước lượng theo thiết kế mẫu "
+        "(tuyến tính hóa Taylor, công thức chọn có hoàn lại với hệ số n/(n − 1) trong từng tầng), như gói "
+        "survey của phần mềm R.",
+        f"Một tầng chỉ có một phiếu thì không tự ước lượng được phương sai; báo cáo xử lý theo cách "
+        f"“{lonely.name}”: {lonely.meaning}.{touched}",
+        f"Khoảng tin cậy của các chỉ số tổng hợp dùng {dof.name}: {dof.meaning}.",
+    ]
 
 
 def pct(level: float) -> str:
@@ -81,25 +110,34 @@ def lowest_procedure(rows: list[SummaryRow], versus_rest, level: float) -> str |
     verdict = ("thấp hơn có ý nghĩa thống kê" if versus_rest.significant and d < 0
                else "chênh lệch không có ý nghĩa thống kê")
     return text + (f" So với các thủ tục còn lại gộp chung, chênh lệch {num(d)} điểm phần trăm "
-                   f"(khoảng tin cậy {pct(level)}: {interval(versus_rest.ci_low, versus_rest.ci_high)}): {verdict}.")
+                   f"(khoảng tin cậy {pct(level)}: {interval(versus_rest.ci_low, versus_rest.ci_high)}): {verdict} "
+                   f"({p_text(versus_rest.p_adjusted)}, đã hiệu chỉnh Holm trên các thủ tục).")
 
 
-def lowest_items(rows, names: dict[str, str], what: str, overall: float | None) -> str | None:
-    """The lowest element or criterion, and whether its interval lies wholly below the overall index."""
-    ranked = [r for r in rows.itertuples() if r.estimate == r.estimate]  # NaN-free
-    if len(ranked) < 2:
-        return None
-    low = min(ranked, key=lambda r: r.estimate if r.estimate is not None else math.inf)
-    text = (f"{what} thấp nhất: {names.get(low.code, low.code)} ({low.code}), {num(low.estimate)} % "
-            f"(khoảng tin cậy {interval(low.ci_low, low.ci_high)} %).")
-    # Same respondents answer every item, so this is a reading of the interval, not a test.
-    if overall is not None and low.ci_high < overall:
-        text += (f" Cả cận trên của khoảng tin cậy ({num(low.ci_high)} %) cũng thấp hơn chỉ số chung "
-                 f"({num(overall)} %): đây là điểm yếu cần ưu tiên cải thiện.")
-    elif overall is not None:
-        text += (f" Khoảng tin cậy còn chứa mức chỉ số chung ({num(overall)} %): chưa đủ căn cứ để kết luận "
-                 "là thấp hơn hẳn các nội dung khác.")
-    return text
+def lowest_items(tests, names: dict[str, str], level: float) -> list[str]:
+    """The lowest element and criterion, each tested against the mean of the others of its level.
+
+    ``tests``: survey.results.queries.versus_rest of the report's figures
+    (a design-based test, Holm over every item of the level).
+    """
+    out = []
+    for r in tests[tests.lowest].itertuples() if len(tests) else ():
+        what, rest = ("Yếu tố", "các yếu tố") if r.level == "element" else ("Tiêu chí", "các tiêu chí")
+        m = int((tests.level == r.level).sum())
+        text = (f"{what} có chỉ số thấp nhất là {names.get(r.code, r.code)} ({r.code}): {num(r.estimate)} %, "
+                f"so với trung bình {rest} còn lại là {num(r.rest)} %")
+        if r.p_holm != r.p_holm:
+            out.append(text + "; chỉ có một phiếu nên không kiểm định được chênh lệch.")
+            continue
+        gap = (f"chênh lệch {num(r.difference)} điểm phần trăm, khoảng tin cậy {pct(level)}: "
+               f"{interval(r.ci_low, r.ci_high)} điểm; {p_text(r.p_holm)}, đã hiệu chỉnh Holm cho {m} phép so sánh")
+        if r.p_holm < 1 - level and r.difference < 0:
+            out.append(text + f". Mức này thấp hơn có ý nghĩa thống kê so với phần còn lại ({gap}): đây là điểm "
+                              "yếu cần ưu tiên cải thiện.")
+        else:
+            out.append(text + f". Mức này không khác biệt có ý nghĩa thống kê so với phần còn lại ({gap}); chưa "
+                              "đủ căn cứ để kết luận là thấp hơn hẳn các nội dung khác.")
+    return out
 
 
 def low_n_sentence(rows: list[SummaryRow], min_n: int) -> str:

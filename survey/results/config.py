@@ -60,6 +60,11 @@ def overall_label(q: QuestionnaireDefinition) -> str:
     return _("Chỉ số hài lòng về cung ứng dịch vụ hành chính công (SIPAS-DV)")
 
 
+def overall_short(q: QuestionnaireDefinition) -> str:
+    """The overall index's code where a table has no room for :func:`overall_label`."""
+    return "SIPAS" if len(q.groups) > 1 else "SIPAS-DV"
+
+
 def definition(key: tuple[str, str]) -> QuestionnaireDefinition:
     return shipped()[key]
 

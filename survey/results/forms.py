@@ -25,6 +25,7 @@ from survey.questionnaire.loader import shipped
 from survey.questionnaire.sync import DEFAULT
 from survey.results import selection, sql
 from survey.results.cells import Cells
+from survey.results.config import overall_label
 from survey.results.filters import Filters
 from survey.results.layout import Layout, layout_of
 
@@ -157,7 +158,7 @@ def definitions(versions: tuple[Key, ...]) -> list[QuestionnaireDefinition]:
 
 def item_names(versions: tuple[Key, ...]) -> dict[str, str]:
     """Vietnamese names of a form's index codes; the newest version's wording wins."""
-    names = {"SIPAS": "SIPAS"}
+    names = {"SIPAS": overall_label(definitions(versions)[0]) if versions else "SIPAS"}
     for q in reversed(definitions(versions)):  # oldest first, so newer wording overwrites
         names |= {g.code: g.title.vi for g in q.groups} | {e.code: e.title.vi for e in q.elements}
         names |= {c.code: c.text.vi for c in q.criteria} | {e.code: e.text.vi for e in q.expectations}

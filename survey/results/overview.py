@@ -21,6 +21,7 @@ class Overview:
     months: pd.DataFrame    # SIPAS per local month
     shares: list[queries.ChoiceShare]
     method: Method
+    versus_rest: pd.DataFrame  # each element and criterion against the rest of its level (overall)
 
     def level(self, level: str) -> pd.DataFrame:
         return self.overall[self.overall.level == level]
@@ -42,4 +43,6 @@ def overview(s: Session, f: Filters, method: Method) -> Overview:
         months = months[months.level == "overall"].sort_values("month")
     else:
         services = months = pd.DataFrame(columns=[*overall.columns, "service", "month"])
-    return Overview(int(cells.n.sum()), overall, services, months, queries.shares(s, f), method)
+    tests = queries.versus_rest(cells, f, method) if len(cells.n) else pd.DataFrame(
+        columns=["level", "code", "lowest"])
+    return Overview(int(cells.n.sum()), overall, services, months, queries.shares(s, f), method, tests)

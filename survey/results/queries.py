@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from analysis.sufficient import SufficientStats, estimate_from_stats
+from analysis.versus_rest import versus_rest as analysis_versus_rest
 from survey.models import Field, Service, ServicePoint, Unit
 from survey.results import forms, selection, sql
 from survey.results.config import Method
@@ -25,21 +26,39 @@ def cell_stats(s: Session, f: Filters, names: tuple[str, ...], method: Method) -
     return selection.grouped(layout, cells, (*names, *(c for c in method.columns() if c not in names)))
 
 
+def _rules(stats: SufficientStats, method: Method, groups: tuple[str, ...]) -> dict:
+    """The design arguments of a table grouped by `groups`, the same for its figures and their tests.
+
+    A table grouped by procedure treats each procedure as its own sample
+    (strata = service) unless `method.per_service` is "domain"; coarser
+    tables follow `method.aggregation`.
+    """
+    own = method.per_service == "own" and "service" in groups
+    rule = method.aggregation if all(c in stats.keys.columns for c in method.columns()) else "pooled"
+    return dict(by=list(groups), strata="service" if own else None, lonely=method.lonely, dof=method.dof,
+                aggregation=rule)
+
+
 def estimates(stats: SufficientStats, f: Filters, method: Method,
               groups: tuple[str, ...] | None = None) -> pd.DataFrame:
     """The `analysis` estimate table of every group of `groups` (default: all keys of `stats`).
 
-    A table grouped by procedure treats each procedure as its own sample
-    (strata = service) unless `method.per_service` is "domain"; coarser
-    tables follow `method.aggregation`. Every row records the rules.
+    Every row records the rules (see `_rules`).
     """
     groups = tuple(stats.keys.columns) if groups is None else groups
-    own = method.per_service == "own" and "service" in groups
-    rule = method.aggregation if all(c in stats.keys.columns for c in method.columns()) else "pooled"
     return estimate_from_stats(stats, forms.form_scheme(f.questionnaires, method.index),
                                ci=method.interval, level=method.level, min_n=method.min_n,
-                               by=list(groups), strata="service" if own else None,
-                               lonely=method.lonely, dof=method.dof, aggregation=rule)
+                               **_rules(stats, method, groups))
+
+
+def versus_rest(stats: SufficientStats, f: Filters, method: Method, groups: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Each element and criterion against the mean of the others of its level, Holm-adjusted.
+
+    The differences are of the figures `estimates` publishes for the same
+    groups (analysis.versus_rest).
+    """
+    return analysis_versus_rest(stats, forms.form_scheme(f.questionnaires, method.index), level=method.level,
+                                **_rules(stats, method, groups))
 
 
 def keyed(stats: SufficientStats, method: Method, columns: dict) -> SufficientStats:

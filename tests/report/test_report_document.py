@@ -16,6 +16,7 @@ from survey.models import Plan
 from survey.plans.operations import ReportSettings
 from survey.report.data import gather
 from survey.report.document import build
+from survey.results.method_text import p_text
 from tests.report.helpers import plan_with, respond
 from tests.staff.conftest import csrf_from, login, staff  # noqa: F401  (fixture)
 
@@ -196,7 +197,21 @@ def test_conclusions_are_drafted_from_the_data(app, demo):
     assert (f"Thủ tục có chỉ số thấp nhất là Đăng ký khai sinh ({A}): 75,0 %" in text
             or f"({A}): 75,0 %" in text), text
     assert (f"chênh lệch {num(100 * dd)} điểm phần trăm (khoảng tin cậy 95 %: {num(100 * (dd - z * sd))} – "
-            f"{num(100 * (dd + z * sd))}): thấp hơn có ý nghĩa thống kê.") in text
+            f"{num(100 * (dd + z * sd))}): thấp hơn có ý nghĩa thống kê (p") in text
+    # Holm over the 3 procedures, each against the other two pooled (same domain variances as above)
+    def domain_se(p, m):
+        return math.sqrt(172 / 171 * p * (1 - p) / m)
+
+    sides = {A: (0.75, 80, 89 / 92, 92), B: (1.0, 80, 69 / 92, 92), FEW: (0.75, 12, 140 / 160, 160)}
+    p_raw = {k: 2 * norm.sf(abs(pa - pr) / math.hypot(domain_se(pa, ma), domain_se(pr, mr)))
+             for k, (pa, ma, pr, mr) in sides.items()}
+    order = sorted(p_raw, key=p_raw.get)
+    adjusted, running = {}, 0.0
+    for j, k in enumerate(order):
+        running = max(running, min(1.0, (3 - j) * p_raw[k]))
+        adjusted[k] = running
+    p_holm = adjusted[A]
+    assert f"{p_text(p_holm)}, đã hiệu chỉnh Holm trên các thủ tục)." in text
     assert "Các thủ tục có dưới 30 phiếu" in text and f"({FEW}, 12 phiếu)" in text
     # The comparison section holds the same difference per element for the procedure measured in both plans.
     section = [t for t in doc.tables if len(t.columns) > 2 and t.rows[0].cells[2].text == "Kỳ này (%)"]

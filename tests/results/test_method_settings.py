@@ -82,10 +82,11 @@ def test_rules_are_written_in_the_indices_export_and_method_sheet(app, runner, d
     book = openpyxl.load_workbook(xlsx, read_only=True)
     sheet = next(ws for ws in book.worksheets if ws.title == "Phương pháp")
     text = {str(r[0]): str(r[1]) for r in sheet.iter_rows(min_row=2, values_only=True)}
-    assert text["Cách tổng hợp trên một thủ tục"].startswith("mean_of_services: tính chỉ số của từng")
-    assert text["Tầng chỉ có một phiếu"].startswith("certainty:")
-    assert text["Mẫu của từng thủ tục"].startswith("own:")
-    assert text["Bậc tự do của khoảng tin cậy"].startswith("degf:")
+    assert text["Cách tổng hợp trên một thủ tục"].startswith("mean_of_services – trung bình các thủ tục (tính "
+                                                             "chỉ số của từng")
+    assert text["Tầng chỉ có một phiếu"].startswith("certainty – ")
+    assert text["Mẫu của từng thủ tục"].startswith("own – ")
+    assert text["Bậc tự do của khoảng tin cậy"].startswith("degf – ")
 
 
 @pytest.mark.parametrize("name, value", [("SIPAS_AGGREGATION", "mean"),
