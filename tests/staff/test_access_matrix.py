@@ -8,6 +8,7 @@ get through (2xx/3xx; a POST with an empty form may answer 400).
 from __future__ import annotations
 
 import pytest
+from werkzeug.routing import IntegerConverter
 
 from survey.auth.access import PUBLIC, RANK
 from tests.staff.conftest import make_user
@@ -63,7 +64,7 @@ def _url(rule, samples, app) -> tuple[str, bool]:
         known = False
         converter = rule._converters[name]
         items = getattr(converter, "items", None)  # the `any(...)` converter
-        values[name] = sorted(items)[0] if items else (1 if "Integer" in type(converter).__name__ else "x")
+        values[name] = sorted(items)[0] if items else (1 if isinstance(converter, IntegerConverter) else "x")
     with app.test_request_context():
         from flask import url_for
 
