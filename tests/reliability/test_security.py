@@ -5,6 +5,7 @@ import re
 
 import pytest
 from werkzeug.routing import Rule
+from werkzeug.routing.converters import NumberConverter
 
 from tests.citizen.helpers import full_answers, open_form
 from tests.reliability.helpers import database_snapshot, kiosk_token, staff_login, stored, submit
@@ -18,7 +19,7 @@ def _url(rule: Rule, tokens: dict[str, str]) -> str:
         kind = converter.__class__.__name__
         if kind == "AnyConverter":
             values[name] = sorted(converter.items)[0]
-        elif kind in ("IntegerConverter", "FloatConverter"):
+        elif isinstance(converter, NumberConverter):  # the app's bounded id converters too
             values[name] = 1
         elif kind == "UUIDConverter":
             values[name] = "00000000-0000-0000-0000-000000000001"
