@@ -16,7 +16,8 @@ from sqlalchemy import event
 from survey import db
 from tests.plans.helpers import make_plan
 from tests.staff.conftest import make_user
-from tests.staff.test_access_matrix import _session_login, _url
+from tests.staff.walk import build_url as _url
+from tests.staff.walk import session_login as _session_login
 
 WRITE = re.compile(r"^\s*(WITH\b.*?\)\s*)?(INSERT|UPDATE|DELETE|REPLACE|MERGE)\b", re.I | re.S)
 # Downloads of bulk or personal data record who took them, in the same

@@ -1,6 +1,6 @@
 """Administration in the browser: accounts, catalogue, counters, imports, audit log.
 
-Every view here is for administrators (``roles_required("admin")``), and
+Each view declares its action (``requires``, roles from ``survey.auth.policy``), and
 counters and accounts are scoped to the units the administrator can see.
 """
 from flask import Blueprint

@@ -7,14 +7,14 @@ from flask_babel import lazy_gettext as _l
 
 from survey import audit, db, params
 from survey.admin import bp
-from survey.auth.access import current_user, roles_required, visible_unit_ids
+from survey.auth.access import current_user, requires, visible_unit_ids
 from survey.auth.nav import nav_item
 from survey.auth.queries import users
 
 
 @bp.get("/audit")
 @nav_item(_l("Nhật ký"), order=90)
-@roles_required("admin")
+@requires("view_audit")
 def audit_events():
     """Page through the events of the accounts of the administrator's units."""
     page = params.page(params.arg("page"))

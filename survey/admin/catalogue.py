@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from survey import audit, db, params
 from survey.admin import bp
-from survey.auth.access import current_user, roles_required, visible_unit_ids
+from survey.auth.access import current_user, requires, visible_unit_ids
 from survey.auth.nav import nav_item
 from survey.catalogue import operations as ops
 from survey.catalogue import queries
@@ -34,7 +34,7 @@ def _require_editable(row_unit_id: int | None, what: str) -> None:
 
 @bp.get("/catalogue")
 @nav_item(_l("Danh mục"), order=70)
-@roles_required("admin")
+@requires("manage_catalogue")
 def catalogue():
     """List fields and procedures with forms to add or edit them."""
     s = db.session()
@@ -44,7 +44,7 @@ def catalogue():
 
 
 @bp.post("/fields")
-@roles_required("admin")
+@requires("manage_catalogue")
 @db.commits
 def field_save():
     """Create a field or rename it (keyed by its code)."""
@@ -64,7 +64,7 @@ def field_save():
 
 
 @bp.post("/services")
-@roles_required("admin")
+@requires("manage_catalogue")
 @db.commits
 def service_save():
     """Create a procedure or update it (keyed by its national code)."""
@@ -98,7 +98,7 @@ def service_save():
 
 
 @bp.get("/services/<int:service_id>")
-@roles_required("admin")
+@requires("manage_catalogue")
 def service_edit(service_id: int):
     """Show one procedure's names and field, filled in, to edit."""
     service = _visible_service(service_id)
@@ -114,7 +114,7 @@ def _visible_service(service_id: int) -> Service:
 
 
 @bp.post("/services/<int:service_id>/active")
-@roles_required("admin")
+@requires("manage_catalogue")
 @db.commits
 def service_active(service_id: int):
     """Withdraw a procedure from the forms, or bring it back."""

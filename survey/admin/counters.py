@@ -9,7 +9,7 @@ from sqlalchemy import select
 from survey import audit, db, params
 from survey.admin import bp
 from survey.admin.forms import id_list, visible_unit_from_form
-from survey.auth.access import current_user, require_visible_unit, roles_required, visible_unit_ids, visible_units
+from survey.auth.access import current_user, require_visible_unit, requires, visible_unit_ids, visible_units
 from survey.auth.nav import nav_item
 from survey.catalogue import operations as ops
 from survey.catalogue import queries
@@ -29,7 +29,7 @@ def visible_point(point_id: int) -> ServicePoint:
 
 @bp.get("/counters")
 @nav_item(_l("Quầy"), order=75)
-@roles_required("admin")
+@requires("manage_counters")
 def counters():
     """List the counters of the units the administrator sees."""
     points = queries.points_of_units(db.session(), visible_unit_ids(current_user))
@@ -37,14 +37,14 @@ def counters():
 
 
 @bp.get("/counters/new")
-@roles_required("admin")
+@requires("manage_counters")
 def counter_new():
     """Show an empty counter form."""
     return _form(None)
 
 
 @bp.get("/counters/<int:point_id>")
-@roles_required("admin")
+@requires("manage_counters")
 def counter_edit(point_id: int):
     """Show a counter: its services, QR address and kiosk tablet."""
     return _form(visible_point(point_id))
@@ -63,7 +63,7 @@ def _form(point: ServicePoint | None):
 
 @bp.post("/counters/new")
 @bp.post("/counters/<int:point_id>")
-@roles_required("admin")
+@requires("manage_counters")
 @db.commits
 def counter_save(point_id: int | None = None):
     """Create or update a counter."""
@@ -124,7 +124,7 @@ def _needs_confirmation(point: ServicePoint, action: str) -> bool:
 
 
 @bp.post("/counters/<int:point_id>/<any(rotate, revoke, kiosk, unkiosk, close, reopen):action>")
-@roles_required("admin")
+@requires("manage_counters")
 @db.commits
 def counter_token(point_id: int, action: str):
     """Rotate or revoke the QR token, (un)register the kiosk tablet, close or reopen the counter.

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 
 from survey import audit, db, params
 from survey.admin import bp, uploads
-from survey.auth.access import current_user, roles_required, visible_unit_ids
+from survey.auth.access import current_user, requires, visible_unit_ids
 from survey.catalogue import importer
 from survey.catalogue.ownership import may_edit, owner_for_new
 from survey.uploads.limits import TableLimits
@@ -26,14 +26,14 @@ def _column(raw: str) -> int:
 
 
 @bp.get("/import")
-@roles_required("admin")
+@requires("manage_catalogue")
 def import_start():
     """Show the upload form."""
     return render_template("admin/import_upload.html")
 
 
 @bp.post("/import")
-@roles_required("admin")
+@requires("manage_catalogue")
 @db.commits
 def import_upload():
     """Read the file, guess the columns and show the mapping with a preview."""
@@ -55,7 +55,7 @@ def import_upload():
 
 
 @bp.post("/import/apply")
-@roles_required("admin")
+@requires("manage_catalogue")
 @db.commits
 def import_apply():
     """Import the stored file with the chosen mapping and show the row-level report."""

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from survey import audit, db, params, posters, qr
 from survey.admin import posters_bp as bp
 from survey.admin.counters import visible_point
-from survey.auth.access import current_user, roles_required, visible_unit_ids
+from survey.auth.access import current_user, requires, visible_unit_ids
 from survey.auth.nav import nav_item
 from survey.catalogue.queries import points_of_units
 from survey.links import base_url, loopback_base_url, survey_url
@@ -30,7 +30,7 @@ def _points():
 
 @bp.get("/")
 @nav_item(_l("In mã QR"), order=40)
-@roles_required("analyst")
+@requires("print_posters")
 def index():
     """List the counters with links to their posters, cards and QR images."""
     return render_template("admin/posters.html", loopback=loopback_base_url(), base_url=base_url(),
@@ -38,7 +38,7 @@ def index():
 
 
 @bp.get("/<any(counters, services):kind>.pdf")
-@roles_required("analyst")
+@requires("print_posters")
 @db.commits
 def pdf(kind: str):
     """A4 posters (one per counter) or card sheets (one per service), for all or one counter."""
@@ -53,7 +53,7 @@ def pdf(kind: str):
 
 
 @bp.get("/counter/<int:point_id>.<any(svg, png):fmt>")
-@roles_required("analyst")
+@requires("print_posters")
 def counter_qr(point_id: int, fmt: str):
     """The counter's QR as SVG or PNG, for posters made by hand."""
     point = visible_point(point_id)

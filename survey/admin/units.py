@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 
 from survey import audit, db
 from survey.admin import bp
-from survey.auth.access import current_user, require_visible_unit, roles_required, visible_units
+from survey.auth.access import current_user, require_visible_unit, requires, visible_units
 from survey.catalogue import operations as ops
 from survey.forms_text import form_text
 from survey.models import Unit
@@ -28,7 +28,7 @@ def _not_here():
 
 
 @bp.get("/units/import")
-@roles_required("admin")
+@requires("manage_units")
 def units_import_start():
     """Show the upload form."""
     city = _city()
@@ -38,7 +38,7 @@ def units_import_start():
 
 
 @bp.post("/units/import")
-@roles_required("admin")
+@requires("manage_units")
 @db.commits
 def units_import():
     """Read the file and import every row, or none when one is refused."""
@@ -66,14 +66,14 @@ def units_import():
 
 
 @bp.get("/units")
-@roles_required("admin")
+@requires("manage_units")
 def units():
     """List the administrator's units with their English names, each editable."""
     return render_template("admin/units.html", units=visible_units(current_user))
 
 
 @bp.post("/units/<int:unit_id>/name-en")
-@roles_required("admin")
+@requires("manage_units")
 @db.commits
 def unit_name_en(unit_id: int):
     """Set or clear a unit's English name (its own or one below it); the official name stays."""

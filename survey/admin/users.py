@@ -9,7 +9,7 @@ from survey import audit, db
 from survey.admin import bp
 from survey.admin.forms import text, visible_unit_from_form
 from survey.auth import passwords
-from survey.auth.access import current_user, require_visible_unit, roles_required, visible_unit_ids, visible_units
+from survey.auth.access import current_user, require_visible_unit, requires, visible_unit_ids, visible_units
 from survey.auth.nav import nav_item
 from survey.auth.operations import AccountError, create_user, set_active, set_password, update_user
 from survey.auth.queries import users
@@ -36,7 +36,7 @@ def _visible_user(user_id: int) -> User:
 
 @bp.get("/users")
 @nav_item(_l("Tài khoản"), order=80)
-@roles_required("admin")
+@requires("manage_users")
 def users_list():
     """List the accounts of the units the administrator sees, with a form for a new one."""
     return render_template(
@@ -47,7 +47,7 @@ def users_list():
 
 
 @bp.post("/users")
-@roles_required("admin")
+@requires("manage_users")
 @db.commits
 def users_create():
     """Create an account with a generated password shown once."""
@@ -65,7 +65,7 @@ def users_create():
 
 
 @bp.post("/users/<int:user_id>/role")
-@roles_required("admin")
+@requires("manage_users")
 @db.commits
 def users_update(user_id: int):
     """Change an account's role and unit."""
@@ -83,7 +83,7 @@ def users_update(user_id: int):
 
 
 @bp.post("/users/<int:user_id>/active")
-@roles_required("admin")
+@requires("manage_users")
 @db.commits
 def users_active(user_id: int):
     """Disable or re-enable an account (never one's own)."""
@@ -97,7 +97,7 @@ def users_active(user_id: int):
 
 
 @bp.post("/users/<int:user_id>/password")
-@roles_required("admin")
+@requires("manage_users")
 @db.commits
 def users_reset_password(user_id: int):
     """Give an account a new generated password, shown once; its sessions end."""

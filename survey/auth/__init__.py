@@ -1,6 +1,7 @@
 """Staff authentication: Flask-Login setup, the login/logout/password pages.
 
-Other staff blueprints build on ``survey.auth.access`` (``roles_required``,
+Other staff blueprints build on ``survey.auth.access`` (``requires`` with an action of
+``survey.auth.policy.TABLE``,
 ``visible_unit_ids``, ``require_visible_unit``) and put their landing view in
 the menu with ``survey.auth.nav.nav_item``.
 """
@@ -35,7 +36,7 @@ def _load_user(session_id: str):
 
 def init_app(app: Flask) -> None:
     """Attach Flask-Login, the login throttle and the menu helper to the app."""
-    from survey.auth.nav import staff_nav
+    from survey.auth.nav import may, staff_nav
 
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Vui lòng đăng nhập để tiếp tục.")
@@ -44,5 +45,6 @@ def init_app(app: Flask) -> None:
     login_manager.init_app(app)
     throttle.init_app(app)
     app.jinja_env.globals["staff_nav"] = staff_nav
+    app.jinja_env.globals["may"] = may
     app.jinja_env.globals["role_names"] = ROLE_NAMES
 

@@ -1,8 +1,9 @@
-"""Who may open what: role checks recorded on each view, and unit scoping.
+"""Who may open what: each view's declared action, checked against the policy table, and unit scoping.
 
-Every staff view declares its roles with ``roles_required`` (or ``public``);
-the access-matrix test reads that declaration from the view function and
-fails for any /staff/ route that has none.
+Every view declares the one action it performs with ``requires(action)``;
+the roles allowed come from ``survey.auth.policy.TABLE`` only. The access
+matrix test reads the declaration from the view function and fails for any
+route of the URL map that has none.
 """
 from __future__ import annotations
 
@@ -13,48 +14,35 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from survey import db
+from survey.auth import policy
 from survey.models import Unit
 
-# Higher roles may do everything lower ones may.
-RANK = {"viewer": 1, "analyst": 2, "admin": 3}
-PUBLIC: frozenset[str] = frozenset()
 
+def requires(action: str):
+    """Declare the action a view performs and enforce the policy table's role rule for it.
 
-def allowed_roles(*roles: str) -> frozenset[str]:
-    """Return the roles that pass a check for any of ``roles`` (with every higher one)."""
-    unknown = set(roles) - set(RANK)
-    if unknown or not roles:
-        raise ValueError(f"unknown or missing roles: {sorted(unknown) or roles}")
-    floor = min(RANK[r] for r in roles)
-    return frozenset(r for r, rank in RANK.items() if rank >= floor)
-
-
-def roles_required(*roles: str):
-    """Require a logged-in, active user holding one of ``roles`` (or a higher one).
-
-    Anonymous users are sent to the login page; other roles get 403.
-    The allowed roles are kept on the view as ``view.allowed_roles``.
+    A public action only records the declaration. Otherwise anonymous
+    visitors are sent to the login page and roles the table does not list
+    get 403. The action is kept on the view as ``view.action``.
     """
-    allowed = allowed_roles(*roles)
+    policy.roles_for(action)  # an unknown action fails at import, not at the first request
 
     def decorator(view):
+        if policy.is_public(action):
+            view.action = action
+            return view
+
         @wraps(view)
         def checked(*args, **kwargs):
-            if current_user.role not in allowed:
+            if not policy.may(current_user.role, action):
                 abort(403)
             return view(*args, **kwargs)
 
         wrapped = login_required(checked)
-        wrapped.allowed_roles = allowed
+        wrapped.action = action
         return wrapped
 
     return decorator
-
-
-def public(view):
-    """Mark a staff view as open without login (the login page itself)."""
-    view.allowed_roles = PUBLIC
-    return view
 
 
 def visible_unit_ids(user) -> set[int]:
@@ -92,6 +80,5 @@ def require_visible_unit(unit_id: int | None, user=None) -> None:
 
 
 __all__ = [
-    "PUBLIC", "RANK", "allowed_roles", "can_see_unit", "current_user", "public",
-    "require_visible_unit", "roles_required", "visible_unit_ids", "visible_units",
+    "can_see_unit", "current_user", "require_visible_unit", "requires", "visible_unit_ids", "visible_units",
 ]

@@ -8,6 +8,8 @@ from __future__ import annotations
 from flask import current_app, url_for
 from flask_login import current_user
 
+from survey.auth import policy
+
 
 def nav_item(label, order: int = 50):
     """Show this view in the staff menu under ``label`` (a lazy gettext string)."""
@@ -26,8 +28,13 @@ def staff_nav() -> list[tuple[str, str, str]]:
     items = []
     for endpoint, view in current_app.view_functions.items():
         label = getattr(view, "nav_label", None)
-        roles = getattr(view, "allowed_roles", None)
-        if label is None or (roles and current_user.role not in roles):
+        action = getattr(view, "action", None)
+        if label is None or (action and not policy.may(current_user.role, action)):
             continue
         items.append((view.nav_order, str(label), url_for(endpoint), endpoint))
     return [(label, url, endpoint) for _, label, url, endpoint in sorted(items)]
+
+
+def may(action: str) -> bool:
+    """Return whether the current visitor may perform ``action`` (templates show only what works)."""
+    return policy.may(current_user.role if current_user.is_authenticated else None, action)

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 
 from survey import audit, db, params
 from survey.auth import bp, sessions
-from survey.auth.access import current_user, public, roles_required
+from survey.auth.access import current_user, requires
 from survey.auth.nav import nav_item
 from survey.auth.operations import AccountError, authenticate, change_password
 from survey.auth.queries import user_by_username
@@ -37,7 +37,7 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@public
+@requires("sign_in")
 @db.commits
 def login():
     """Show the login form, or check the credentials."""
@@ -61,7 +61,7 @@ def login():
 
 
 @bp.post("/logout")
-@roles_required("viewer")
+@requires("own_account")
 @db.commits
 def logout():
     """End the session."""
@@ -73,14 +73,14 @@ def logout():
 
 @bp.get("/")
 @nav_item(_l("Trang chủ"), order=0)
-@roles_required("viewer")
+@requires("own_account")
 def home():
     """The landing page: who is logged in and where to go."""
     return render_template("staff/home.html")
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
-@roles_required("viewer")
+@requires("own_account")
 @db.commits
 def password():
     """Let the logged-in user change their own password."""

@@ -5,6 +5,7 @@ from flask import abort, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 
 from survey import db
+from survey.auth.access import requires
 from survey.catalogue.queries import live_target
 from survey.citizen import bp, counters, flow
 from survey.citizen.counters import Counter, ServiceView
@@ -45,6 +46,7 @@ def _refused(kind: str, token: str, kiosk_token: str | None = None):
 
 @bp.route("/s/<token>", methods=["GET", "POST"])
 @bp.route("/s/<token>/<service_code>", methods=["GET", "POST"])
+@requires("answer_survey")
 def form(token: str, service_code: str | None = None):
     """Show the questionnaire for a counter's QR, or take its submission."""
     counter = counters.lookup(db.session, "qr", token)
@@ -61,6 +63,7 @@ def form(token: str, service_code: str | None = None):
 
 
 @bp.route("/k/<kiosk_token>", methods=["GET", "POST"])
+@requires("answer_survey")
 def kiosk(kiosk_token: str):
     """The same form on a registered counter tablet, recorded as channel 'kiosk'."""
     counter = counters.lookup(db.session, "kiosk", kiosk_token)
@@ -76,6 +79,7 @@ def kiosk(kiosk_token: str):
 
 
 @bp.get("/quyen-rieng-tu")
+@requires("read_public_pages")
 def privacy():
     """The full notice on data processing (Nghị định 13/2023/NĐ-CP)."""
     return render_template("citizen/privacy.html",
@@ -83,12 +87,14 @@ def privacy():
 
 
 @bp.get("/cam-on")
+@requires("answer_survey")
 def thanks():
     """Thank the citizen (after Post/Redirect/Get, so a reload sends nothing)."""
     return render_template("citizen/thanks.html", again_url=None)
 
 
 @bp.get("/k/<kiosk_token>/cam-on")
+@requires("answer_survey")
 def kiosk_thanks(kiosk_token: str):
     """Thank, then return the tablet to a fresh form."""
     if counters.lookup(db.session, "kiosk", kiosk_token) is None:

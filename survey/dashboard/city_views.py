@@ -7,7 +7,8 @@ from flask import abort, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 
 from survey import audit, charts, db, params
-from survey.auth.access import current_user, roles_required, visible_unit_ids
+from survey.auth.access import current_user, requires, visible_unit_ids
+from survey.catalogue.queries import lineage_ids
 from survey.dashboard import bp, city_page
 from survey.dashboard.queries import choices
 from survey.exports.city import city_workbook
@@ -60,7 +61,7 @@ def _view() -> tuple[CityView, object, dict]:
 
 
 @bp.get("/city")
-@roles_required("viewer")
+@requires("view_results")
 def city():
     view, f, extra = _view()
     key = params.text(params.arg("sap_xep"), _("Sắp xếp"), 40) or "name"  # an unknown column sorts by name
@@ -73,7 +74,8 @@ def city():
                     *((e, names.get(e, e)) for e in view.elements)]
     return render_template(
         "dashboard/city.html", view=view, rows=rows, f=f, sort=key, sort_options=sort_options, descending=descending,
-        choices=choices(db.session(), tuple(sorted(visible_unit_ids(current_user)))),
+        choices=choices(db.session(), tuple(sorted(visible_unit_ids(current_user))),
+                        visible_unit_ids(current_user) | lineage_ids(current_user.unit)),
         chart=city_page.chart(view, rows, _("Chỉ số từng đơn vị và chỉ số thành phố")),
         rule_text=city_wording.rule_text(view.rule), overall_short=overall_short(extra["q"]),
         method_lines=method_lines(view.method, len(extra["q"].groups)),
@@ -86,7 +88,7 @@ def _download_name(view: CityView, f, ext: str) -> str:
 
 
 @bp.get("/city.xlsx")
-@roles_required("analyst")
+@requires("export_figures")
 @db.commits
 def city_xlsx():
     view, f, extra = _view()
@@ -96,7 +98,7 @@ def city_xlsx():
 
 
 @bp.get("/city.docx")
-@roles_required("analyst")
+@requires("export_figures")
 @db.commits
 def city_docx():
     view, f, extra = _view()

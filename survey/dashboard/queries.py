@@ -26,15 +26,19 @@ class Choices:
     points: list[tuple[int, str]]
 
 
-def choices(s: Session, unit_ids: tuple[int, ...]) -> Choices:
+def choices(s: Session, unit_ids: tuple[int, ...], catalogue_ids: set[int]) -> Choices:
+    """The filter menus: units and counters of ``unit_ids``; shared fields and procedures and those
+    owned by ``catalogue_ids`` (the visible units and those above), never another commune's own."""
     units = s.execute(select(Unit.id, Unit.name).where(Unit.id.in_(unit_ids)).order_by(Unit.name)).all()
     counters = s.execute(select(ServicePoint.id, ServicePoint.name, Unit.name)
                          .join(Unit, Unit.id == ServicePoint.unit_id).where(ServicePoint.unit_id.in_(unit_ids))
                          .order_by(Unit.name, ServicePoint.name)).all()
     # Every commune calls its counter "Quầy một cửa": with several units listed, name each with its unit.
     points = [(i, f"{name} – {unit}" if len(units) > 1 else name) for i, name, unit in counters]
-    fields = s.execute(select(Field.id, Field.name).order_by(Field.name)).all()
+    fields = s.execute(select(Field.id, Field.name)
+                       .where(Field.unit_id.is_(None) | Field.unit_id.in_(catalogue_ids)).order_by(Field.name)).all()
     services = s.execute(select(Service.id, Service.code + " " + Service.name)
+                         .where(Service.unit_id.is_(None) | Service.unit_id.in_(catalogue_ids))
                          .order_by(Service.code)).all()
     return Choices([(i, n) for i, n in units], [(i, n) for i, n in fields], [(i, n) for i, n in services], points)
 

@@ -7,8 +7,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from survey import audit, charts, db, params
-from survey.auth.access import current_user, require_visible_unit, roles_required, visible_unit_ids
+from survey.auth.access import current_user, require_visible_unit, requires, visible_unit_ids
 from survey.auth.nav import nav_item
+from survey.catalogue.queries import lineage_ids
 from survey.dashboard import bp, city_views, queries  # noqa: F401  (city_views: its routes)
 from survey.dashboard.operations import tag_comment
 from survey.dashboard.present import dashboard_page, form_links
@@ -48,11 +49,12 @@ def _selection(with_period: bool = True):
 
 
 def _choices():
-    return queries.choices(db.session(), tuple(sorted(visible_unit_ids(current_user))))
+    visible = visible_unit_ids(current_user)
+    return queries.choices(db.session(), tuple(sorted(visible)), visible | lineage_ids(current_user.unit))
 
 
 @bp.get("/")
-@roles_required("viewer")
+@requires("view_results")
 @nav_item(_l("Kết quả"), order=20)
 def index():
     f, choice = _selection()
@@ -66,7 +68,7 @@ def index():
 
 
 @bp.get("/flagged")
-@roles_required("viewer")
+@requires("view_results")
 def flagged():
     """The flagged responses the figures leave out, each with its reason, to review."""
     f, choice = _selection()
@@ -78,7 +80,7 @@ def flagged():
 
 
 @bp.get("/comments")
-@roles_required("viewer")
+@requires("view_comments")
 def comments():
     # Comments need no criteria: every questionnaire's are listed, each tagged with its own elements.
     f = _filters(with_period=False).narrowed(questionnaires=None)
@@ -93,7 +95,7 @@ def comments():
 
 
 @bp.post("/comments/<bigid:response_id>/tag")
-@roles_required("analyst")
+@requires("tag_comments")
 @db.commits
 def tag(response_id: int):
     s = db.session()
@@ -108,7 +110,7 @@ def tag(response_id: int):
 
 
 @bp.get("/export/<kind>.<fmt>")
-@roles_required("analyst")
+@requires("export_raw_responses")
 @db.commits
 def export(kind: str, fmt: str):
     part = 1 if kind == "responses-dictionary" and fmt == "csv" else 0

@@ -5,6 +5,7 @@ from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from survey import db, params
+from survey.auth.access import requires
 from survey.catalogue.queries import Target
 from survey.citizen import flow
 from survey.citizen.counters import Counter, ServiceView, UnitView
@@ -23,6 +24,7 @@ def _refused(reason: str | None):
 
 
 @bp.route("/m", methods=["GET", "POST"])
+@requires("answer_survey")
 def enter():
     """A short form to type the code printed on the slip."""
     error = None
@@ -36,6 +38,7 @@ def enter():
 
 @bp.route("/m/<code>", methods=["GET", "POST"])
 @csrf.exempt  # checked inside the citizen submit, like the counter form
+@requires("answer_survey")
 def form(code: str):
     """Open the form with the invitation's service preset; store with channel 'invitation'."""
     clean = normalise(code)

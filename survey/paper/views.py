@@ -7,7 +7,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from survey import db
-from survey.auth.access import current_user, roles_required
+from survey.auth.access import current_user, requires
 from survey.models import PaperForm, Plan
 from survey.paper import bp, keying
 from survey.paper.operations import KeyingError, conflicts, key_in, resolve
@@ -20,7 +20,7 @@ def _services(plan: Plan) -> list:
 
 
 @bp.route("/", methods=["GET", "POST"])
-@roles_required("analyst")
+@requires("key_paper")
 @db.commits
 def entry(plan_id: int):
     """Key one paper form; the second keying by another clerk counts it (or flags a conflict)."""
@@ -47,7 +47,7 @@ def entry(plan_id: int):
 
 
 @bp.route("/conflicts", methods=["GET", "POST"])
-@roles_required("analyst")
+@requires("key_paper")
 @db.commits
 def conflicts_page(plan_id: int):
     """Show each conflicting form's differences; re-keying it here, from the paper, counts it."""

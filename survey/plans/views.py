@@ -8,9 +8,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from survey import audit, db, params
-from survey.auth.access import current_user, require_visible_unit, roles_required, visible_unit_ids, visible_units
+from survey.auth.access import current_user, require_visible_unit, requires, visible_unit_ids, visible_units
 from survey.auth.nav import nav_item
-from survey.catalogue.queries import services as all_services
+from survey.catalogue.queries import lineage_ids, offered_services
 from survey.frame.operations import import_dossiers
 from survey.frame.reader import FrameFileError, read_table
 from survey.invitations.operations import issue, issue_for_sample
@@ -34,7 +34,7 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 @bp.get("/")
-@roles_required("viewer")
+@requires("view_plans")
 @nav_item(_l("Kế hoạch đo lường"), 40)
 def index():
     s = db.session()
@@ -46,11 +46,12 @@ def index():
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@roles_required("analyst")
+@requires("manage_plan")
 @db.commits
 def new():
     s = db.session()
-    services = all_services(s, active_only=True)
+    # Shared procedures and those of the units this account sees (or its city's): never another commune's own.
+    services = offered_services(s, visible_unit_ids(current_user) | lineage_ids(current_user.unit), active_only=True)
     if request.method == "POST":
         # A city account plans for any unit it sees (its communes); others only for their own.
         unit_id = params.identifier(params.field("unit"), _("Đơn vị")) or current_user.unit_id
@@ -72,7 +73,7 @@ def new():
 
 
 @bp.get("/<int:plan_id>")
-@roles_required("viewer")
+@requires("view_plans")
 def detail(plan_id: int):
     s, plan = db.session(), plan_or_404(plan_id)
     data = gather(s, plan)
@@ -82,7 +83,7 @@ def detail(plan_id: int):
 
 
 @bp.post("/<int:plan_id>/frame")
-@roles_required("analyst")
+@requires("manage_plan")
 @db.commits
 def frame(plan_id: int):
     plan, upload = plan_or_404(plan_id), request.files.get("file")
@@ -100,7 +101,7 @@ def frame(plan_id: int):
 
 
 @bp.post("/<int:plan_id>/sample")
-@roles_required("analyst")
+@requires("manage_plan")
 @db.commits
 def sample(plan_id: int):
     s, plan = db.session(), plan_or_404(plan_id)
@@ -112,7 +113,7 @@ def sample(plan_id: int):
 
 
 @bp.post("/<int:plan_id>/invitations")
-@roles_required("analyst")
+@requires("manage_plan")
 @db.commits
 def invitations(plan_id: int):
     s, plan = db.session(), plan_or_404(plan_id)
@@ -127,7 +128,7 @@ def invitations(plan_id: int):
 
 
 @bp.get("/<int:plan_id>/slips.pdf")
-@roles_required("analyst")
+@requires("print_invitations")
 @db.commits
 def slips(plan_id: int):
     plan = plan_or_404(plan_id)
@@ -139,7 +140,7 @@ def slips(plan_id: int):
 
 
 @bp.get("/<int:plan_id>/call-list.csv")
-@roles_required("analyst")
+@requires("download_call_list")
 def call_list(plan_id: int):
     """The sampled dossiers per service (who gets a slip); never paired with codes."""
     from survey.exports.writer import Table, csv_chunks
@@ -150,7 +151,7 @@ def call_list(plan_id: int):
 
 
 @bp.post("/<int:plan_id>/report-settings")
-@roles_required("analyst")
+@requires("manage_plan")
 @db.commits
 def report_settings(plan_id: int):
     """Store the report's number, drafting office, signer and recipients."""
@@ -167,7 +168,7 @@ def report_settings(plan_id: int):
 
 
 @bp.get("/<int:plan_id>/report.docx")
-@roles_required("viewer")
+@requires("download_report")
 @db.commits
 def report(plan_id: int):
     s, plan = db.session(), plan_or_404(plan_id)
@@ -176,7 +177,7 @@ def report(plan_id: int):
 
 
 @bp.get("/<int:plan_id>/indices.xlsx")
-@roles_required("analyst")  # the workbook holds the raw responses and comments, like the responses export
+@requires("export_raw_responses")
 @db.commits
 def indices(plan_id: int):
     from survey.exports.operations import xlsx_file

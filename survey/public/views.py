@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import abort, render_template, request, url_for
 
 from survey import charts, db
+from survey.auth.access import requires
 from survey.public import bp
 from survey.public.cache import cacheable
 from survey.public.queries import city_publication, publication, unit_by_code
@@ -16,6 +17,7 @@ from survey.results.wording import method_lines
 
 
 @bp.get("/<unit_code>")
+@requires("read_public_pages")
 def unit_page(unit_code: str):
     s = db.session()
     unit = unit_by_code(s, unit_code)
