@@ -37,7 +37,7 @@ def index():
                            points=points_of_units(db.session(), visible_unit_ids(current_user)))
 
 
-@bp.get("/<any(counters, services):kind>.pdf")
+@bp.post("/<any(counters, services):kind>.pdf")
 @requires("print_posters")
 @db.commits
 def pdf(kind: str):
@@ -49,7 +49,9 @@ def pdf(kind: str):
         abort(404)
     audit.record("posters_print", f"{kind}:{_point_id() or 'all'}", f"pages={len(sheets)}")
     return Response(render(sheets), mimetype="application/pdf", headers={
-        "Content-Disposition": f'inline; filename="sipas-qr-{kind}.pdf"'})
+        # An attachment, not inline: the file comes from a POST, and a page drawn from a POST
+        # would ask to resubmit on reload; the PDF opens for printing from the downloads.
+        "Content-Disposition": f'attachment; filename="sipas-qr-{kind}.pdf"'})
 
 
 @bp.get("/counter/<int:point_id>.<any(svg, png):fmt>")

@@ -109,7 +109,7 @@ def tag(response_id: int):
     return redirect(url_for(".comments", q=term or None, trang=page if page > 1 else None))
 
 
-@bp.get("/export/<kind>.<fmt>")
+@bp.post("/export/<kind>.<fmt>")
 @requires("export_raw_responses")
 @db.commits
 def export(kind: str, fmt: str):

@@ -127,7 +127,7 @@ def invitations(plan_id: int):
     return redirect(url_for("plans.detail", plan_id=plan_id), code=303)
 
 
-@bp.get("/<int:plan_id>/slips.pdf")
+@bp.post("/<int:plan_id>/slips.pdf")
 @requires("print_invitations")
 @db.commits
 def slips(plan_id: int):
@@ -136,15 +136,17 @@ def slips(plan_id: int):
             for i in unused(db.session(), plan.id, params.identifier(params.arg("service"), _("Thủ tục")))]
     audit.record("invitations.print", f"plan:{plan_id}", str(len(rows)))
     return send_file(io.BytesIO(slips_pdf(rows, base_url())), "application/pdf",
-                     download_name=f"phieu-moi-{plan_id}.pdf")
+                     as_attachment=True, download_name=f"phieu-moi-{plan_id}.pdf")
 
 
-@bp.get("/<int:plan_id>/call-list.csv")
+@bp.post("/<int:plan_id>/call-list.csv")
 @requires("download_call_list")
+@db.commits
 def call_list(plan_id: int):
     """The sampled dossiers per service (who gets a slip); never paired with codes."""
     from survey.exports.writer import Table, csv_chunks
     rows = sampling.sampled(db.session(), plan_or_404(plan_id))
+    audit.record("plan.call_list", f"plan:{plan_id}", str(len(rows)))
     table = Table(_("Danh sách hồ sơ được chọn"), [_("Mã thủ tục"), _("Thủ tục"), _("Mã hồ sơ")], rows)
     return b"".join(csv_chunks(table)), 200, {"Content-Type": "text/csv; charset=utf-8",
                                              "Content-Disposition": f"attachment; filename=mau-{plan_id}.csv"}
@@ -167,16 +169,17 @@ def report_settings(plan_id: int):
     return redirect(url_for("plans.detail", plan_id=plan_id), code=303)
 
 
-@bp.get("/<int:plan_id>/report.docx")
+@bp.post("/<int:plan_id>/report.docx")
 @requires("download_report")
 @db.commits
 def report(plan_id: int):
     s, plan = db.session(), plan_or_404(plan_id)
     audit.record("plan.report", f"plan:{plan_id}")
-    return send_file(io.BytesIO(build(gather(s, plan))), DOCX, download_name=f"bao-cao-{plan_id}.docx")
+    return send_file(io.BytesIO(build(gather(s, plan))), DOCX, as_attachment=True,
+                     download_name=f"bao-cao-{plan_id}.docx")
 
 
-@bp.get("/<int:plan_id>/indices.xlsx")
+@bp.post("/<int:plan_id>/indices.xlsx")
 @requires("export_raw_responses")
 @db.commits
 def indices(plan_id: int):
@@ -186,4 +189,4 @@ def indices(plan_id: int):
     shown = Period("custom", plan.start_date, plan.end_date)  # the data run on for late paper forms
     return send_file(xlsx_file("indices", results_filters(s, plan), results_method(plan), shown),
                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                     download_name=f"chi-so-{plan_id}.xlsx")
+                     as_attachment=True, download_name=f"chi-so-{plan_id}.xlsx")

@@ -14,7 +14,7 @@ from pyzbar.pyzbar import decode
 from survey import create_app, lan
 from survey.config import ConfigError, from_environment
 from survey.links import is_loopback
-from tests.staff.conftest import login, staff  # noqa: F401  (fixture)
+from tests.staff.conftest import login, post_download, staff  # noqa: F401  (fixture)
 
 LAN_IP = "192.168.1.20"
 
@@ -128,14 +128,14 @@ def test_posters_and_qr_downloads_warn_when_the_address_is_loopback(app, client,
     login(client, "admin1")
     point = staff.demo.points[0].id
     warning = "CẢNH BÁO: mã QR trỏ tới localhost"
-    assert warning not in _pdf_text(client.get("/staff/posters/counters.pdf").data)
+    assert warning not in _pdf_text(post_download(client, "/staff/posters/counters.pdf").data)
     assert "SIPAS_BASE_URL" not in client.get("/staff/posters/").get_data(as_text=True)
     plain_png = Image.open(io.BytesIO(client.get(f"/staff/posters/counter/{point}.png").data))
     assert plain_png.width == plain_png.height
 
     app.config["SIPAS_BASE_URL"] = "http://localhost:5000"
     for kind in ("counters", "services"):
-        text = _pdf_text(client.get(f"/staff/posters/{kind}.pdf").data)
+        text = _pdf_text(post_download(client, f"/staff/posters/{kind}.pdf").data)
         assert text.count(warning) == text.count("KHẢO SÁT SỰ HÀI LÒNG") // (6 if kind == "services" else 1) > 0
     for page in ("/staff/posters/", f"/staff/admin/counters/{point}"):
         html = client.get(page).get_data(as_text=True)

@@ -5,7 +5,7 @@ from datetime import date
 
 from survey import db
 from survey.models import Plan
-from tests.staff.conftest import csrf_from, login, make_user, staff  # noqa: F401  (fixture)
+from tests.staff.conftest import csrf_from, login, make_user, post_download, staff  # noqa: F401  (fixture)
 
 
 def _plan_form(token: str, unit_id: int | None, title: str) -> dict:
@@ -55,8 +55,9 @@ def test_commune_account_cannot_plan_or_see_for_another_commune(app, client, sta
         s.commit()
         other_id = other.id
     assert "KH bí mật" not in client.get("/staff/plans/").get_data(as_text=True)
-    for url in (f"/staff/plans/{other_id}", f"/staff/plans/{other_id}/report.docx",
-                f"/staff/plans/{other_id}/indices.xlsx", f"/staff/plans/{other_id}/paper/",
-                f"/staff/plans/{other_id}/call-list.csv"):
+    for url in (f"/staff/plans/{other_id}", f"/staff/plans/{other_id}/paper/"):
         assert client.get(url).status_code == 404, url
+    for url in (f"/staff/plans/{other_id}/report.docx", f"/staff/plans/{other_id}/indices.xlsx",
+                f"/staff/plans/{other_id}/call-list.csv", f"/staff/plans/{other_id}/slips.pdf"):
+        assert post_download(client, url).status_code == 404, url
     assert client.post(f"/staff/plans/{other_id}/sample", data={"csrf_token": token}).status_code == 404

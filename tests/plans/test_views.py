@@ -10,7 +10,7 @@ from survey.models import PaperForm, Plan, Response
 from survey.plans.calendar import today
 from tests.plans.frames import frame_csv
 from tests.plans.helpers import make_plan
-from tests.staff.conftest import csrf_from, login, staff  # noqa: F401  (fixture)
+from tests.staff.conftest import csrf_from, login, post_download, staff  # noqa: F401  (fixture)
 
 SERVICES = ["1.001193", "1.000894"]
 
@@ -22,7 +22,7 @@ def test_viewer_reads_analyst_edits(app, client, staff):
     page = client.get(f"/staff/plans/{plan_id}")
     assert page.status_code == 200 and "Tiến độ theo thủ tục" in page.get_data(as_text=True)
     assert client.post(f"/staff/plans/{plan_id}/sample", data={"csrf_token": csrf_from(page)}).status_code == 403
-    report = client.get(f"/staff/plans/{plan_id}/report.docx")
+    report = post_download(client, f"/staff/plans/{plan_id}/report.docx")
     assert report.status_code == 200
     assert "KẾT LUẬN" in "\n".join(p.text for p in Document(io.BytesIO(report.data)).paragraphs)
 
@@ -48,11 +48,11 @@ def test_analyst_runs_frame_sample_slips(app, client, staff):
         content_type="multipart/form-data")
     assert up.status_code == 200 and "Thêm mới" in up.get_data(as_text=True)
     assert client.post(f"/staff/plans/{plan_id}/sample", data={"csrf_token": token}).status_code == 303
-    pdf = client.get(f"/staff/plans/{plan_id}/slips.pdf")
+    pdf = post_download(client, f"/staff/plans/{plan_id}/slips.pdf")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
-    calls = client.get(f"/staff/plans/{plan_id}/call-list.csv")
+    calls = post_download(client, f"/staff/plans/{plan_id}/call-list.csv")
     assert calls.status_code == 200 and "1.001193-" in calls.get_data(as_text=True)
-    xlsx = client.get(f"/staff/plans/{plan_id}/indices.xlsx")
+    xlsx = post_download(client, f"/staff/plans/{plan_id}/indices.xlsx")
     assert xlsx.status_code == 200 and xlsx.data[:2] == b"PK"
 
 

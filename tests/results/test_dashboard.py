@@ -8,7 +8,7 @@ import pytest
 import analysis
 from survey.charts import pct
 from tests.results.seed import Q
-from tests.staff.conftest import login, make_user
+from tests.staff.conftest import login, make_user, post_download
 
 SCHEME = analysis.Scheme.from_mapping(Q.scheme_mapping())
 YEAR = "/staff/results/?ky=year&nam=2024"
@@ -81,4 +81,4 @@ def test_anonymous_is_sent_to_login(client):
 
 
 def test_viewer_cannot_export(viewer):
-    assert viewer.get("/staff/results/export/indices.csv").status_code == 403
+    assert post_download(viewer, "/staff/results/export/indices.csv").status_code == 403

@@ -13,7 +13,7 @@ import analysis
 from survey.questionnaire.loader import shipped
 from survey.questionnaire.sync import DEFAULT
 from tests.results.seed import seed
-from tests.staff.conftest import login, make_user
+from tests.staff.conftest import login, make_user, post_download
 
 POPULATION = ("sipas-population", "2024.1")
 
@@ -89,7 +89,7 @@ def test_browser_workbook_holds_every_questionnaire(app, client, demo, three):
     raw, later, population = three
     make_user(app, "phantich", "analyst", demo.unit_id)
     login(client, "phantich")
-    got = client.get("/staff/results/export/indices.xlsx?ky=year&nam=2024")
+    got = post_download(client, "/staff/results/export/indices.xlsx?ky=year&nam=2024")
     assert got.status_code == 200
     book = openpyxl.load_workbook(io.BytesIO(got.data))
     responses = list(book["Phiếu khảo sát"].values)[1:]  # under the title row
@@ -117,7 +117,7 @@ def test_plan_on_the_population_form_reports_its_responses(app, client, demo, ra
                         questionnaire=POPULATION, services=["1.001193"])
     make_user(app, "phantich", "analyst", demo.unit_id)  # the plan workbook holds raw responses
     login(client, "phantich")
-    book = openpyxl.load_workbook(io.BytesIO(client.get(f"/staff/plans/{plan_id}/indices.xlsx").data))
+    book = openpyxl.load_workbook(io.BytesIO(post_download(client, f"/staff/plans/{plan_id}/indices.xlsx").data))
     summary = list(book["Tổng hợp"].values)[1:]  # under the title row
     col = {h: i for i, h in enumerate(summary[0])}
     sipas = [r for r in summary if r[col["Phạm vi"]] == "Toàn bộ" and r[col["Mã chỉ số"]] == "SIPAS"]
@@ -127,7 +127,7 @@ def test_plan_on_the_population_form_reports_its_responses(app, client, demo, ra
     assert [r[col["Mã bảng hỏi"]] for r in sipas] == ["sipas-population", "sipas-dv"]
     assert sipas[0][col["Số phiếu (n)"]] == len(kept) and sipas[1][col["Số phiếu (n)"]] == (~raw.flagged).sum()
     assert sipas[0][col["Chỉ số (%)"]] == pytest.approx(expected.set_index("code").loc["SIPAS"].estimate)
-    report = client.get(f"/staff/plans/{plan_id}/report.docx")
+    report = post_download(client, f"/staff/plans/{plan_id}/report.docx")
     assert report.status_code == 200
     text = "\n".join(p.text for p in Document(io.BytesIO(report.data)).paragraphs)
     assert (f"có {(~raw.flagged).sum()} phiếu theo bảng hỏi “{shipped()[DEFAULT].title.vi}” (sipas-dv 2024.1)"

@@ -17,7 +17,7 @@ from survey.report.data import gather
 from survey.report.document import build
 from tests.report.helpers import plan_with, respond
 from tests.report.test_report_document import BANNED
-from tests.staff.conftest import login, staff  # noqa: F401  (fixture)
+from tests.staff.conftest import login, post_download, staff  # noqa: F401  (fixture)
 
 A, B, FEW = "1.001193", "1.000894", "2.000815"
 HEADER_ROW = {"Kết quả theo thủ tục": 4, "So sánh": 3}  # title, notes, then the header; other sheets: title then header
@@ -32,7 +32,7 @@ def _plan(app, demo) -> int:
 
 
 def _workbook(client, plan_id: int):
-    response = client.get(f"/staff/plans/{plan_id}/indices.xlsx")
+    response = post_download(client, f"/staff/plans/{plan_id}/indices.xlsx")
     assert response.status_code == 200
     return openpyxl.load_workbook(io.BytesIO(response.data)), response.data
 

@@ -60,3 +60,9 @@ def staff(app, demo):
         other_point_id=other_point_id,
         demo=demo,
     )
+
+
+def post_download(client, url: str, **kwargs):
+    """Take a download that is recorded in the audit log: a POST with the session's CSRF token."""
+    token = csrf_from(client.get("/staff/account/password"))
+    return client.post(url, data={"csrf_token": token}, **kwargs)

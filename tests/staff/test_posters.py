@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from survey import db
 from survey.models import Service
-from tests.staff.conftest import login
+from tests.staff.conftest import login, post_download
 
 
 def _decode_pages(pdf: bytes) -> list[list[str]]:
@@ -45,7 +45,7 @@ def _open_form(client, url: str):
 
 def test_counter_posters_decode_to_the_form(client, staff):
     login(client, "analyst1")  # the Culture–Society analyst prints posters
-    response = client.get("/staff/posters/counters.pdf")
+    response = post_download(client, "/staff/posters/counters.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     pages = _decode_pages(response.data)
     demo_points = staff.demo.points
@@ -65,7 +65,7 @@ def test_service_cards_decode_to_the_preset_service(app, client, staff):
     point = staff.demo.points[0]
     with app.app_context():
         names = dict(db.session().execute(select(Service.code, Service.name)).all())
-    response = client.get(f"/staff/posters/services.pdf?point={point.id}")
+    response = post_download(client, f"/staff/posters/services.pdf?point={point.id}")
     assert response.status_code == 200
     pages = _decode_pages(response.data)
     assert len(pages) == len(point.services)  # one sheet per service
@@ -93,7 +93,7 @@ def test_qr_images_and_other_commune_hidden(app, client, staff):
     svg = client.get(f"/staff/posters/counter/{staff.demo.points[0].id}.svg")
     assert svg.status_code == 200 and b"<svg" in svg.data
     assert client.get(f"/staff/posters/counter/{staff.other_point_id}.svg").status_code == 404
-    assert client.get(f"/staff/posters/counters.pdf?point={staff.other_point_id}").status_code == 404
+    assert post_download(client, f"/staff/posters/counters.pdf?point={staff.other_point_id}").status_code == 404
 
 
 @pytest.mark.parametrize("kind", ["counters", "services"])

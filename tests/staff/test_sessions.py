@@ -14,7 +14,7 @@ from sqlalchemy import select
 from survey import db
 from survey.auth import sessions
 from survey.models import User
-from tests.staff.conftest import PASSWORD, csrf_from, login
+from tests.staff.conftest import PASSWORD, csrf_from, login, post_download
 
 
 def _copy(app, client):
@@ -135,6 +135,6 @@ def test_staff_pages_exports_and_new_password_page_are_not_stored(app, client, s
     token = csrf_from(client.get("/staff/admin/users"))
     for answer in (client.get("/staff/"), client.get("/staff/admin/users"),
                    client.post(f"/staff/admin/users/{staff.users['viewer']}/password", data={"csrf_token": token}),
-                   client.get("/staff/results/export/indices.csv"), client.get("/staff/login")):
+                   post_download(client, "/staff/results/export/indices.csv"), client.get("/staff/login")):
         assert answer.status_code < 500
         assert answer.headers.get("Cache-Control") == "no-store", answer.request.path
