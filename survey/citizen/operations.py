@@ -13,6 +13,7 @@ from survey.integrity import FIRST_TWIN_COLUMNS, Stored, check_before_commit, co
 from survey.models import Comment, Questionnaire, Response
 from survey.models.responses import answer_fingerprint, pack_answers
 from survey.models.types import utcnow
+from survey.results import rollup
 
 
 def already_stored(s: Session, submission_key: str) -> bool:
@@ -69,9 +70,9 @@ def record_response(
     or a used invitation), then one commit: the ORM unit of work and a second
     transaction cost more than the rest of a submission. `submitted_at`
     defaults to now; a paper form keyed after its plan gives the plan's end.
-    Nothing to invalidate: the response is stored now, and today's results
-    are always read live (survey/results/rollup.py). `items` is the
-    questionnaire row's item list if the caller has it (read here if not).
+    Today's results are always read live; a response dated on a past day
+    rebuilds that unit-day's rollup cells before the commit (survey/results/rollup.py).
+    `items` is the questionnaire row's item list if the caller has it (read here if not).
     """
     fingerprint = answer_fingerprint(service_id, answers.items(), comment)
     packed = _packed(s, questionnaire_id, items, answers)
@@ -91,6 +92,8 @@ def record_response(
             conn.execute(_INSERT_COMMENT, {"response_id": response_id, "text": comment})
         twin = _Copy(stored.twin_id, stored.twin_at) if stored.twin_id is not None else None
         check_before_commit(s, Stored(response_id, unit_id, point_id, channel, fingerprint, submitted_at), twin)
+        # A past day (a paper form keyed after its day) is rebuilt in this transaction.
+        rollup.rebuild_day(s, unit_id, questionnaire_id, submitted_at)
         s.commit()
     except IntegrityError:
         s.rollback()
@@ -130,8 +133,8 @@ def replace_response(
         service_id=service_id, fingerprint=fingerprint, flagged=False, flag_reason=None, answers=packed))
     if comment:
         conn.execute(_INSERT_COMMENT, {"response_id": response_id, "text": comment})
-    # A response dated on a past day drops that day's rollup marker by
-    # database trigger (survey/models/rollup_triggers.py).
     check_before_commit(s, Stored(response_id, row.unit_id, point_id, row.channel, fingerprint, row.submitted_at))
+    # Sent just before midnight and corrected after it, the day is past: rebuilt in this transaction.
+    rollup.rebuild_day(s, row.unit_id, row.questionnaire_id, row.submitted_at)
     s.commit()
     return True

@@ -31,8 +31,8 @@ def _count(s: Session, plan: Plan, form: PaperForm, payload: str) -> None:
     for entry in form.entries:
         entry.payload = None  # the answers now live in the response only
     s.flush()
-    # A past day's new response drops that day's rollup marker by database
-    # trigger (survey/models/rollup_triggers.py), raw inserts included.
+    # Dated on a past day (keyed after the plan ended), the response rebuilds
+    # that day's rollup cells in record_response's transaction.
     at = fieldwork_time(plan)
     # record_response commits the form's status and the response together.
     row = ensure_row(s, definition(plan))

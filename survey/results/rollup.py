@@ -1,9 +1,12 @@
 """Build and store the cells of past unit-days; find the days still missing.
 
-Only explicit jobs build: `sipas results rollup` (after a bulk import, and
-`--missing` on a schedule or in `sipas serve`'s background thread,
-survey/results/schedule.py). A page view never writes; it reads the days
-still missing live (survey/results/selection.py).
+Two writers build. The write that changes a past day's responses (a paper
+form keyed after its day) rebuilds that unit-day in its own transaction, with
+`rebuild_day`; and the job, `sipas results rollup` (after a bulk import or raw
+SQL, and `--missing` on a schedule or in `sipas serve`'s background thread,
+survey/results/schedule.py), builds whatever the triggers left unmarked. A
+page view never writes; it reads the days still missing live
+(survey/results/selection.py).
 
 Every build runs in its own transaction under a per-unit lock that the
 database triggers on `response` take too
@@ -84,6 +87,31 @@ def build_cells(s: Session, qid: int, layout: Layout, unit_id: int, first: date,
     s.execute(insert(StatDay), [{"questionnaire_id": qid, "method": layout.method, "unit_id": unit_id,
                                  "day": first + timedelta(days=d)} for d in range((last - first).days + 1)])
     return len(p.unit)
+
+
+def rebuild_day(s: Session, unit_id: int, questionnaire_id: int, at: datetime) -> bool:
+    """Rebuild the cells and marker of the unit-day holding ``at``, in the caller's transaction.
+
+    Called by the operations that store or change a response of a past day,
+    after their last write and before their commit (the triggers have just
+    dropped the day's marker), so the day is right and cached at once; never
+    by a GET. Today's responses are read live: nothing to do. Builds the
+    configured index method, as the job does. Returns whether it built.
+    """
+    from survey.results.config import Method  # reads the app's settings
+
+    day = at.astimezone(LOCAL).date()
+    if day >= live_from():
+        return False
+    row = s.execute(select(Questionnaire.code, Questionnaire.version)
+                    .where(Questionnaire.id == questionnaire_id)).first()
+    definition = shipped().get((row.code, row.version)) if row else None
+    if definition is None:  # a form this release does not ship: read live, as the job leaves it
+        return False
+    s.flush()
+    lock_unit(s, unit_id)  # the triggers took it already for this day; a no-op then
+    build_cells(s, questionnaire_id, layout_of(definition, Method.from_config().index), unit_id, day, day)
+    return True
 
 
 def marked_days(s: Session, qid: int, method: str, unit_id: int, first: date, last: date) -> set[date]:
