@@ -87,7 +87,7 @@ def _download_name(view: CityView, f, ext: str) -> str:
     return f"sipas-thanh-pho-{view.city.code}-{f.period.start:%Y%m%d}-{f.period.end:%Y%m%d}.{ext}"
 
 
-@bp.get("/city.xlsx")
+@bp.post("/city.xlsx")
 @requires("export_figures")
 @db.commits
 def city_xlsx():
@@ -97,7 +97,7 @@ def city_xlsx():
                      download_name=_download_name(view, f, "xlsx"))
 
 
-@bp.get("/city.docx")
+@bp.post("/city.docx")
 @requires("export_figures")
 @db.commits
 def city_docx():

@@ -86,8 +86,8 @@ def test_paper_form_keyed_last_week_builds_its_day(app, client, demo):
 
 def test_a_response_dated_today_builds_nothing(app, demo):
     from survey.citizen.operations import record_response
-    from survey.questionnaire.sync import DEFAULT
     from survey.models import Questionnaire, Service
+    from survey.questionnaire.sync import DEFAULT
 
     with app.app_context():
         s = db.session()

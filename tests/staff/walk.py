@@ -16,7 +16,7 @@ from survey import db
 from tests.staff.conftest import make_user
 
 # URL arguments that name a stored object of one unit (the others are tokens or choices).
-OBJECT_ARGS = ("plan_id", "point_id", "user_id", "service_id", "response_id")
+OBJECT_ARGS = ("plan_id", "point_id", "user_id", "service_id", "response_id", "unit_id")
 
 
 def session_login(client, user_id: int, app) -> None:
@@ -78,7 +78,7 @@ def _seed_unit(s, unit_id: int, point_id: int, letter: str, demo) -> dict:
     victim = create_user(s, f"user-{tag}", "viewer", unit, "correct-horse-battery")
     s.flush()
     return {"samples": {"plan_id": plan.id, "point_id": point_id, "user_id": victim.id, "service_id": local.id,
-                        "response_id": response_id, "unit_code": unit.code},
+                        "response_id": response_id, "unit_code": unit.code, "unit_id": unit_id},
             "markers": (f"Kế hoạch {tag}", f"Góp ý {tag}", f"Thủ tục riêng {tag}", f"user-{tag}"),
             "unit_id": unit_id}
 
