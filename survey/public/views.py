@@ -34,6 +34,7 @@ def unit_page(unit_code: str):
 
 
 @bp.get("/<unit_code>/cac-don-vi")
+@requires("read_public_pages")
 def city_page(unit_code: str):
     """Every commune's published figures of the year, for anonymous visitors (cached by proxies)."""
     s = db.session()
