@@ -34,7 +34,9 @@ from survey.invitations.operations import issue
 from survey.models import Comment, Plan, Response, Service
 from tests.reliability.helpers import kiosk_token
 from tests.report.helpers import plan_with, respond
-from tests.staff.test_access_matrix import _sample_values, _session_login, _url
+from tests.staff.walk import build_url as _url
+from tests.staff.walk import sample_values as _sample_values
+from tests.staff.walk import session_login as _session_login
 
 ROLES = ("anonymous", "viewer", "analyst", "admin")
 UNKNOWN_ID = "987654321"

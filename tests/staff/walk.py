@@ -104,3 +104,15 @@ def visitors(app, staff) -> dict[str, tuple[str | None, int | None, set[str]]]:
         "admin B": ("admin", other_admin, {"B"}),
         "city admin": ("admin", staff.users["city_admin"], {"A", "B"}),
     }
+
+
+def sample_values(app, staff) -> dict[str, object]:
+    """Real ids of the demo commune's objects, for the URL arguments we know (one unit only)."""
+    from survey.models import Service
+
+    demo = staff.demo
+    with app.app_context():
+        service_id = db.session().query(Service.id).filter(Service.code == demo.points[0].services[0]).scalar()
+    victim = make_user(app, "victim", "viewer", demo.unit_id)
+    return {"point_id": demo.points[0].id, "user_id": victim, "service_id": service_id,
+            "unit_id": demo.unit_id, "unit_code": demo.unit_code}
