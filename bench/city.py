@@ -117,7 +117,7 @@ def fill(url: str, communes: int, scale: float, seed: int = 2025) -> tuple[int, 
         rollup_triggers.create(conn)
         conn.execute(text("SELECT setval(pg_get_serial_sequence('response', 'id'), (SELECT max(id) FROM response))"))
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        for table in ("response", "comment"):  # the answers are a column of response (migration 0012)
+        for table in ("response", "comment"):  # the answers are a column of response (migration 0013)
             conn.execute(text(f"VACUUM ANALYZE {table}"))
     engine.dispose()
     return int(sizes.sum()), time.perf_counter() - t0

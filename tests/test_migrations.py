@@ -51,7 +51,7 @@ def _old_answers(conn) -> set[tuple[int, str, int]]:
 
 
 def test_compact_answers_migration_keeps_every_answer_both_ways(empty_database_url):
-    """0012 turns answer rows into one byte string per response and back, with data in the database."""
+    """0013 turns answer rows into one byte string per response and back, with data in the database."""
     import numpy as np
     from alembic.script import ScriptDirectory
     from sqlalchemy import select
@@ -62,7 +62,7 @@ def test_compact_answers_migration_keeps_every_answer_both_ways(empty_database_u
     from survey.questionnaire.sync import DEFAULT
 
     cfg = alembic_config(empty_database_url)
-    before = ScriptDirectory.from_config(cfg).get_revision("0012").down_revision
+    before = ScriptDirectory.from_config(cfg).get_revision("0013").down_revision
     command.upgrade(cfg, before)
     engine = create_engine(empty_database_url)
     q = shipped()[DEFAULT]
@@ -104,7 +104,7 @@ def test_compact_answers_migration_keeps_every_answer_both_ways(empty_database_u
         rows = _old_answers(conn)
     assert len(rows) == sum(map(len, stored.values())) > 1000
 
-    command.upgrade(cfg, "0012")
+    command.upgrade(cfg, "0013")
     with Session(engine) as s:
         items = dict(s.execute(select(Questionnaire.id, Questionnaire.items)).all())
         assert items == {1: [*q.item_codes(), "ZZ9"], 2: ["X1", "X2"]}

@@ -111,7 +111,7 @@ SQLITE_MONTH_TRIGGER = ("CREATE TRIGGER IF NOT EXISTS rollup_month_forget AFTER 
 
 @event.listens_for(Base.metadata, "after_create")
 def _install_triggers(_metadata, connection, **_kw) -> None:
-    # create_all (tests, a fresh install) gets the same triggers as migrations 0008 and 0013.
+    # create_all (tests, a fresh install) gets the same triggers as migrations 0008 and 0012.
     rollup_triggers.create(connection)
     if connection.dialect.name == "sqlite":
         connection.exec_driver_sql(SQLITE_MONTH_TRIGGER)

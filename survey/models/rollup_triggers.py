@@ -1,7 +1,7 @@
 """Database triggers that drop a unit-day's rollup marker whenever its responses change.
 
 The rollup cache (`stat_cell`, `stat_day`) is derived from `response`, whose
-`answers` column holds every answer of a response (migration 0012; before
+`answers` column holds every answer of a response (migration 0013; before
 it, a row per answer in the `answer` table, which had triggers of its own).
 Every writer — the app, a bulk `UPDATE`, `psql`, an import tool — passes
 through these triggers, so none can leave a stored day stale: an insert,
@@ -19,12 +19,12 @@ the single write lock from its first read (`BEGIN IMMEDIATE`). A day that is
 not over yet, by the database clock plus an hour of margin, is never stored,
 so PostgreSQL skips the lock for it: today's submissions never wait for a build.
 
-Used by migrations 0008 and 0012 and by `Base.metadata`'s after-create hook
+Used by migrations 0008 and 0013 and by `Base.metadata`'s after-create hook
 (tests and `create_all` get the triggers too). SQLite drops a table's
 triggers when a batch migration rebuilds it: a migration that batch-alters
 `response` must call `create()` again (tests/test_migrations.py checks head).
 The `answer` table's triggers (`answer_table=True`) are for the migrations
-that run while it exists: 0008 creates them, 0012's downgrade restores them.
+that run while it exists: 0008 creates them, 0013's downgrade restores them.
 """
 from __future__ import annotations
 

@@ -14,7 +14,7 @@ from survey.questionnaire.loader import shipped
 from survey.questionnaire.sync import DEFAULT
 
 N = 3000
-TABLES = ("response", "answer", "comment")  # `answer` held the answers before migration 0012
+TABLES = ("response", "answer", "comment")  # `answer` held the answers before migration 0013
 
 
 def _size(conn, table: str) -> int:

@@ -1,7 +1,7 @@
 """compact answers: one byte string per response in the order of its questionnaire's item list
 
-Revision ID: 0012
-Revises: 0013
+Revision ID: 0013
+Revises: 0012
 Create Date: 2026-12-01
 
 A row per answer (`answer`, composite key) cost about 2.3 KB of a
@@ -19,8 +19,8 @@ from alembic import op
 
 from survey.models import rollup_triggers
 
-revision = '0012'
-down_revision = '0013'
+revision = '0013'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 

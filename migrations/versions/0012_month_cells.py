@@ -1,6 +1,6 @@
 """stat_month_cell, stat_month_day: month cells summed from day cells, dropped with any of their days
 
-Revision ID: 0013
+Revision ID: 0012
 Revises: 0011
 Create Date: 2026-12-01
 """
@@ -9,7 +9,7 @@ from alembic import op
 
 from survey.models.rollup import SQLITE_MONTH_TRIGGER
 
-revision = '0013'
+revision = '0012'
 down_revision = '0011'
 branch_labels = None
 depends_on = None
