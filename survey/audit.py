@@ -51,4 +51,4 @@ def recent(s: Session, page: int = 1, action: str | None = None, user_ids: set[i
         # Events by these accounts, or about them (a failed login against one of them).
         mine = or_(AuditEvent.user_id.in_(user_ids), AuditEvent.target.in_([f"user:{i}" for i in user_ids]))
         query = query.where(or_(mine, AuditEvent.user_id.is_(None)) if include_anonymous else mine)
-    return [tuple(row) for row in s.execute(query)]
+    return [(event, name) for event, name in s.execute(query)]

@@ -8,8 +8,9 @@ answers are scale points and option numbers, anonymous by construction.
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from typing import cast
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import CursorResult, delete, func, select
 from sqlalchemy.orm import Session
 
 from survey.models import AuditEvent, Comment, Response
@@ -31,16 +32,16 @@ def count_expired(s: Session, months: int, now: datetime | None = None) -> int:
     """Return how many comments are older than ``months`` months."""
     cutoff = months_before(now or datetime.now(timezone.utc), months)
     return s.scalar(select(func.count()).select_from(Comment)
-                    .where(Comment.response_id.in_(_expired(cutoff))))
+                    .where(Comment.response_id.in_(_expired(cutoff)))) or 0
 
 
 def apply(s: Session, months: int, now: datetime | None = None) -> int:
     """Delete comments on responses older than ``months`` months; record it; commit."""
     cutoff = months_before(now or datetime.now(timezone.utc), months)
-    removed = s.execute(
+    removed = cast(CursorResult, s.execute(  # a DELETE's result carries its row count
         delete(Comment).where(Comment.response_id.in_(_expired(cutoff)))
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )).rowcount
     s.add(AuditEvent(action="retention.apply", target="comment",
                      detail=f"removed={removed} months={months} before={cutoff.isoformat()}"))
     s.commit()

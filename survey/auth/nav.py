@@ -31,7 +31,7 @@ def staff_nav() -> list[tuple[str, str, str]]:
         action = getattr(view, "action", None)
         if label is None or (action and not policy.may(current_user.role, action)):
             continue
-        items.append((view.nav_order, str(label), url_for(endpoint), endpoint))
+        items.append((getattr(view, "nav_order", 0), str(label), url_for(endpoint), endpoint))
     return [(label, url, endpoint) for _, label, url, endpoint in sorted(items)]
 
 

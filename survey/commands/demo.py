@@ -26,7 +26,8 @@ def seed(quiet: bool, responses: int) -> None:
     admin, password = ensure_demo_admin(s, commune)
     added = seed_responses(s, commune, points, responses)
     s.commit()
-    click.echo(f"Demo ready: {commune.name}, {commune.parent.name} ({len(points)} counters"
+    city = commune.parent.name if commune.parent else ""
+    click.echo(f"Demo ready: {commune.name}, {city} ({len(points)} counters"
                + (f", {added} synthetic responses" if added else "") + ").")
     click.echo(f"Demo administrator (for trying the service only): {admin.username} / {password}"
                " — this password changes at every `sipas demo seed`.")

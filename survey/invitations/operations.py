@@ -1,7 +1,9 @@
 """Issue invitation codes and claim one when its form is submitted."""
 from __future__ import annotations
 
-from sqlalchemy import func, select, update
+from typing import cast
+
+from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.orm import Session
 
 from survey.citizen.operations import already_stored
@@ -55,7 +57,7 @@ def claim(s: Session, code: str, submission_key: str) -> bool:
     """
     if already_stored(s, submission_key):
         return True
-    result = s.execute(update(Invitation).where(
+    result = cast(CursorResult, s.execute(update(Invitation).where(  # an UPDATE's result carries its row count
         Invitation.code == code, Invitation.used.is_(False), Invitation.expires_on >= today()
-    ).values(used=True))
+    ).values(used=True)))
     return result.rowcount == 1

@@ -23,7 +23,7 @@ def refusal(s: Session, invitation: Invitation | None) -> str | None:
     if invitation is None or invitation.used:
         return refused_message()
     plan = s.get(Plan, invitation.plan_id)
-    if invitation.expires_on < today() or not is_open(plan):
+    if invitation.expires_on < today() or plan is None or not is_open(plan):
         return refused_message()
     return None
 

@@ -72,7 +72,7 @@ def key_in(s: Session, plan: Plan, number: str, user_id: int | None, payload: st
         raise KeyingError(_("Lần nhập thứ hai phải do một người khác thực hiện."))
     form.entries.append(PaperEntry(user_id=user_id, payload=payload))
     if len(form.entries) == 2:
-        if differences(form.entries[0].payload, form.entries[1].payload):
+        if differences(form.entries[0].payload or "", form.entries[1].payload or ""):
             form.status = "conflict"
         else:
             _count(s, plan, form, payload)
@@ -91,4 +91,5 @@ def resolve(s: Session, plan: Plan, form: PaperForm, payload: str) -> None:
 def conflicts(s: Session, plan: Plan) -> list[tuple[PaperForm, list[str]]]:
     forms = s.scalars(select(PaperForm).where(PaperForm.plan_id == plan.id, PaperForm.status == "conflict")
                       .order_by(PaperForm.number))
-    return [(f, differences(f.entries[0].payload, f.entries[1].payload)) for f in forms]
+    # A form in conflict keeps both keyings (payloads are erased only once counted).
+    return [(f, differences(f.entries[0].payload or "", f.entries[1].payload or "")) for f in forms]

@@ -84,8 +84,9 @@ def draw(s: Session, plan: Plan, seed: int | None = None) -> int:
 
 def sampled(s: Session, plan: Plan) -> list[tuple[str, str, str]]:
     """The call list: (service code, service name, dossier code) in draw order."""
-    return s.execute(select(Service.code, Service.name, Dossier.code).select_from(SampledDossier)
+    rows = s.execute(select(Service.code, Service.name, Dossier.code).select_from(SampledDossier)
                      .join(Dossier, Dossier.id == SampledDossier.dossier_id)
                      .join(Service, Service.id == Dossier.service_id)
                      .where(SampledDossier.plan_id == plan.id)
                      .order_by(Service.code, SampledDossier.draw_order)).all()
+    return [(code, name, dossier) for code, name, dossier in rows]

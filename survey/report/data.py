@@ -125,7 +125,7 @@ def gather(s: Session, plan: Plan, on: date | None = None) -> ReportData:
     sipas = {p.code: p for p in progress}
     by_code = estimates[(estimates.scope == "service") & (estimates.code == "SIPAS")].set_index("scope_code")
     pairs = [(r.late, float(by_code.loc[r.code, "estimate"])) for r in reform
-             if r.code in by_code.index and r.code in sipas]
+             if r.code in by_code.index and r.code in sipas and r.late is not None]
     before = previous_plan(s, plan)
     comparisons = standard_comparisons(s, f, method, estimates,
                                        results_filters(s, before) if before is not None else None)

@@ -177,7 +177,7 @@ def response_rows(s: Session, f: Filters, codes: tuple[str, ...], batch: int = 2
     parse_time = datetime.fromisoformat
     # On the session's connection, not the ORM: plain column rows need none
     # of its result machinery, which cost a tenth of a million-row export.
-    rows = s.connection().execute(stmt.execution_options(yield_per=batch))
+    rows: Iterable[Sequence] = s.connection().execute(stmt.execution_options(yield_per=batch))
     if s.get_bind().dialect.name == "postgresql":
         # The server computes while this thread writes. SQLite computes in
         # this process, and a second thread only fought for the GIL (slower).

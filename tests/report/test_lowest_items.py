@@ -21,7 +21,7 @@ from analysis.sufficient import sufficient_stats
 from analysis.versus_rest import versus_rest
 from survey import db
 from survey.charts import pct
-from survey.models import Answer, Plan, Questionnaire, Response, Service
+from survey.models import Plan, Questionnaire, Response, Service
 from survey.questionnaire.loader import shipped
 from survey.questionnaire.sync import DEFAULT
 from survey.report.data import gather
@@ -43,11 +43,12 @@ def _store(app, demo, service_code: str, day: date, answers: pd.DataFrame) -> No
         qid = s.scalar(select(Questionnaire.id).where(Questionnaire.code == DEFAULT[0],
                                                       Questionnaire.version == DEFAULT[1]))
         service = s.scalar(select(Service).where(Service.code == service_code))
+        questionnaire = s.get(Questionnaire, qid)
         for k, row in enumerate(answers.itertuples(index=False)):
             at = datetime.combine(day, time(8), LOCAL) + timedelta(minutes=k)
             s.add(Response(submission_key=uuid.uuid4().hex, questionnaire_id=qid, unit_id=demo.unit_id,
                            service_id=service.id, channel="paper", submitted_at=at,
-                           answers=[Answer(item_code=c, value=int(v)) for c, v in zip(CRITERIA, row)]))
+                           answers=questionnaire.pack({c: int(v) for c, v in zip(CRITERIA, row)})))
         s.commit()
 
 
