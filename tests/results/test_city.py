@@ -117,7 +117,10 @@ def test_sorting(city_analyst, cities):
     html = city_analyst.get(YEAR + "&sap_xep=name").get_data(as_text=True)
     names = re.findall(r'<td class="name"><a href="[^"]+">([^<]+)</a>', html)
     assert names == sorted(names)
-    assert city_analyst.get(YEAR + "&sap_xep=bogus&chieu=x").status_code == 200
+    # An unknown column sorts by name; a direction other than asc/desc is refused with a message.
+    assert city_analyst.get(YEAR + "&sap_xep=bogus").status_code == 200
+    refused = city_analyst.get(YEAR + "&sap_xep=name&chieu=x")
+    assert refused.status_code == 400 and "Chiều sắp xếp" in refused.get_data(as_text=True)
 
 
 def test_filters_by_procedure_and_field(city_analyst, cities):

@@ -29,7 +29,7 @@ from survey.models import Questionnaire, Response, Service
 from survey.questionnaire.loader import shipped
 from survey.questionnaire.sync import DEFAULT
 from survey.results.filters import LOCAL
-from tests.staff.conftest import login, make_user
+from tests.staff.conftest import login, make_user, post_download
 
 Q = shipped()[DEFAULT]
 ELEMENTS = [e.code for e in Q.elements]
@@ -207,7 +207,7 @@ def test_the_indices_workbook_holds_the_same_comparison(app, demo, client, perio
     make_user(app, "phan-tich", "analyst", demo.unit_id)
     analyst = app.test_client()
     login(analyst, "phan-tich")
-    response = analyst.get("/staff/results/export/indices.xlsx?ky=quarter&nam=2025&quy=3")
+    response = post_download(analyst, "/staff/results/export/indices.xlsx?ky=quarter&nam=2025&quy=3")
     assert response.status_code == 200
     book = openpyxl.load_workbook(io.BytesIO(response.data))
     assert book.sheetnames[:3] == ["Kết quả theo thủ tục", "Tổng hợp", "So sánh"]

@@ -18,7 +18,7 @@ from flask_babel import force_locale
 from survey.results.method_text import LABELS, RULES
 from tests.report.helpers import plan_with, respond
 from tests.results.seed import seed
-from tests.staff.conftest import login, make_user
+from tests.staff.conftest import login, make_user, post_download
 
 YEAR = "/staff/results/?ky=year&nam=2024"
 POPULATION = ("sipas-population", "2024.1")
@@ -134,7 +134,7 @@ def test_report_explains_the_rules(app, viewer, demo, case):
     respond(app, demo, "1.000894", date(2025, 9, 11), 8, 4)
     # an English-speaking reader downloads it: still a Vietnamese document
     viewer.get("/staff/?lang=en")
-    doc = Document(io.BytesIO(viewer.get(f"/staff/plans/{plan_id}/report.docx").data))
+    doc = Document(io.BytesIO(post_download(viewer, f"/staff/plans/{plan_id}/report.docx").data))
     paragraphs = [p.text for p in doc.paragraphs]
     start = paragraphs.index("II. PHƯƠNG PHÁP VÀ MẪU KHẢO SÁT")
     end = next(k for k, p in enumerate(paragraphs) if p.startswith("III."))
@@ -169,9 +169,9 @@ def test_city_page_and_files_state_the_rules(app, city_analyst, case):
     page = city_analyst.get(CITY).get_data(as_text=True)
     _check_states(app, _method_section(page), case)
     assert re.search(r'sap_xep=SIPAS[^"]*">SIPAS-DV</a>', page)
-    book = openpyxl.load_workbook(io.BytesIO(city_analyst.get(CITY.replace("/city?", "/city.xlsx?")).data))
+    book = openpyxl.load_workbook(io.BytesIO(post_download(city_analyst, CITY.replace("/city?", "/city.xlsx?")).data))
     rows = {str(r[0]): str(r[1]) for r in book["Phương pháp"].iter_rows(min_row=2, values_only=True)}
-    doc = Document(io.BytesIO(city_analyst.get(CITY.replace("/city?", "/city.docx?")).data))
+    doc = Document(io.BytesIO(post_download(city_analyst, CITY.replace("/city?", "/city.docx?")).data))
     text = "\n".join(p.text for p in doc.paragraphs)
     for setting, code in case.items():
         label, words = _words(app, setting, code).split(": ", 1)
