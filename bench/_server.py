@@ -66,3 +66,22 @@ def base_env(database_url: str, **extra: str) -> dict:
            "SIPAS_RATELIMIT_ENABLED": "0", "PYTHONPATH": str(ROOT)}
     env.update(extra)
     return env
+
+
+def demo_app(prefix: str, **config):
+    """The service in this process on a fresh SQLite file with the demo commune; return it and a counter token."""
+    from survey import create_app, db
+    from survey import demo as demo_data
+    from survey.db import Base
+    from survey.questionnaire.sync import sync_shipped
+
+    folder = tempfile.mkdtemp(prefix=prefix)
+    app = create_app({"SECRET_KEY": "bench", "DATABASE_URL": f"sqlite:///{folder}/bench.sqlite3",
+                      "SIPAS_BASE_URL": "http://sipas.test", **config})
+    with app.app_context():
+        Base.metadata.create_all(app.extensions["sipas.engine"])
+        s = db.session()
+        sync_shipped(s)
+        _, points = demo_data.seed(s)
+        s.commit()
+        return app, points[0].token

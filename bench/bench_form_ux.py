@@ -24,7 +24,6 @@ import random
 import shutil
 import statistics
 import sys
-import tempfile
 import threading
 from pathlib import Path
 
@@ -70,21 +69,9 @@ MEASURE = r"""() => {
 def _serve():
     from werkzeug.serving import make_server
 
-    from survey import create_app, db
-    from survey import demo as demo_data
-    from survey.db import Base
-    from survey.questionnaire.sync import sync_shipped
+    from bench._server import demo_app
 
-    tmp = tempfile.mkdtemp(prefix="sipas-ux-")
-    url = f"sqlite:///{tmp}/ux.sqlite3"
-    app = create_app({"SECRET_KEY": "bench", "DATABASE_URL": url, "SIPAS_BASE_URL": "http://sipas.test"})
-    with app.app_context():
-        Base.metadata.create_all(app.extensions["sipas.engine"])
-        s = db.session()
-        sync_shipped(s)
-        _, points = demo_data.seed(s)
-        s.commit()
-        token = points[0].token
+    app, token = demo_app("sipas-ux-")
     httpd = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     return httpd, f"http://127.0.0.1:{httpd.server_port}/s/{token}"

@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import gzip
 import sys
-import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -39,23 +38,12 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--repeat", type=int, default=2000)
     args = parser.parse_args(argv)
 
+    from bench._server import demo_app
     from bench.bare_app import app as bare
-    from survey import create_app, db
-    from survey import demo as demo_data
     from survey.citizen import page_cache
-    from survey.db import Base
-    from survey.questionnaire.sync import sync_shipped
 
-    tmp = tempfile.mkdtemp(prefix="sipas-gzip-")
-    app = create_app({"SECRET_KEY": "bench", "DATABASE_URL": f"sqlite:///{tmp}/g.sqlite3",
-                      "SIPAS_BASE_URL": "http://sipas.test", "SIPAS_FORM_CACHE_SECONDS": 3600})
-    with app.app_context():
-        Base.metadata.create_all(app.extensions["sipas.engine"])
-        s = db.session()
-        sync_shipped(s)
-        _, points = demo_data.seed(s)
-        s.commit()
-        url = f"/s/{points[0].token}"
+    app, token = demo_app("sipas-gzip-", SIPAS_FORM_CACHE_SECONDS=3600)
+    url = f"/s/{token}"
     client, bare_client = app.test_client(), bare.test_client()
     headers = {"Accept-Encoding": "gzip"}
     assert client.get(url, headers=headers).headers["Content-Encoding"] == "gzip"
