@@ -34,23 +34,30 @@ def _wait(port: int, proc: subprocess.Popen, timeout: float = 30) -> None:
     raise RuntimeError("server did not start")
 
 
-def prepare_database(env: dict) -> None:
-    """Migrate and seed the demo into the database named by env['DATABASE_URL']."""
+def prepare_database(env: dict, root: Path = ROOT) -> None:
+    """Migrate and seed the demo into the database named by env['DATABASE_URL'] (with `root`'s code)."""
     for args in (["db", "upgrade"], ["demo", "seed", "--quiet"]):
-        subprocess.run([str(BIN / "sipas"), *args], env=env, check=True, capture_output=True)
+        subprocess.run([sys.executable, "-m", "survey.cli", *args], env=env, cwd=root, check=True, capture_output=True)
 
 
 @contextmanager
 def gunicorn(app_spec: str, env: dict, workers: int = 2, threads: int = 4,
-             log_path: Path | None = None, log_level: str = "warning"):
-    """Run gunicorn with the production settings of `sipas serve`; yield the base URL."""
+             log_path: Path | None = None, log_level: str = "warning", root: Path = ROOT,
+             pid_file: Path | None = None):
+    """Run gunicorn with the production settings of `sipas serve`; yield the base URL.
+
+    `root` is the source tree served (another checkout, for an A/B run);
+    `pid_file` gets the master's pid (its children are the workers).
+    """
     port = free_port()
     cmd = [str(BIN / "gunicorn"), "-w", str(workers), "-k", "gthread", "--threads", str(threads),
            "-b", f"127.0.0.1:{port}", "--log-level", log_level, app_spec]
+    if pid_file is not None:
+        cmd[1:1] = ["-p", str(pid_file)]
     # The server's log goes to a file: a pipe nobody reads would block it when full.
     log = (log_path.open("w") if log_path else
            tempfile.NamedTemporaryFile(prefix="sipas-bench-gunicorn-", suffix=".log", delete=False))
-    proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=log, stderr=log)
+    proc = subprocess.Popen(cmd, env=env, cwd=root, stdout=log, stderr=log)
     try:
         _wait(port, proc)
         yield f"http://127.0.0.1:{port}"

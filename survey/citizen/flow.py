@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from typing import NamedTuple
 
 from flask import current_app, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -18,10 +19,10 @@ from sqlalchemy.orm import Session
 from wtforms.validators import ValidationError
 
 from survey import db
-from survey.catalogue.queries import Target
+from survey.catalogue.queries import Target, live_target
 from survey.citizen import layout, page_cache, resend
 from survey.citizen.counters import Counter, ServiceView
-from survey.citizen.operations import record_response, replace_response
+from survey.citizen.operations import record_at_counter, record_response, replace_response
 from survey.citizen.submission import Submission, parse
 from survey.i18n import select_locale
 from survey.questionnaire.sync import ensure_row
@@ -29,6 +30,16 @@ from survey.security import csp_nonce
 
 # (session, service code, submission key) -> where to store, or None to refuse
 Confirm = Callable[[Session, str, str], Target | None]
+
+
+class AtCounter(NamedTuple):
+    """A submission to a counter's token ("qr" poster or "kiosk" tablet), checked as it is stored."""
+
+    kind: str
+    token: str
+
+    def confirm(self, s: Session, service_code: str, _key: str) -> Target | None:
+        return live_target(s, self.kind, self.token, service_code)
 
 
 def closed():
@@ -62,13 +73,15 @@ def show(counter: Counter, preset: ServiceView | None, sub: Submission | None = 
     return response
 
 
-def submit(counter: Counter, preset: ServiceView | None, channel: str, confirm: Confirm,
+def submit(counter: Counter, preset: ServiceView | None, channel: str, where: AtCounter | Confirm,
            refused: Callable[[Submission], object], kiosk_token: str | None = None):
-    """Validate the posted form against `counter`, then store it where `confirm` says.
+    """Validate the posted form against `counter`, then store it where `where` says.
 
-    `confirm(session, service code, submission key)` runs in the storing transaction and
-    returns the target (counter, unit, service ids read from the database),
-    or None: then nothing is stored and `refused(submission)` answers.
+    `where` is a counter's token (AtCounter): the database checks it and the
+    service as it stores; or a `confirm(session, service code, submission key)`
+    that runs in the storing transaction and returns the target (counter,
+    unit, service ids read from the database). If the check or `confirm`
+    refuses, nothing is stored and `refused(submission)` answers.
     """
     q = counter.questionnaire
     sub = parse(request.form, q, {v.code for v in counter.services}, preset.code if preset else None)
@@ -86,7 +99,29 @@ def submit(counter: Counter, preset: ServiceView | None, channel: str, confirm: 
     if sub.honeypot:
         # A bot filled the hidden field: look successful, store nothing.
         return redirect(thanks, code=303)
+    return _store(counter, sub, key, service_code, channel, where, refused, thanks)
+
+
+def _store(counter: Counter, sub: Submission, key: str, service_code: str, channel: str,
+           where: AtCounter | Confirm, refused: Callable[[Submission], object], thanks: str):
+    """Store a valid submission in one transaction, or refuse it; the answer to send."""
     s = db.session()
+    qid, items = counter.questionnaire_id, counter.questionnaire_items
+    service = counter.service(service_code)
+    if (isinstance(where, AtCounter) and qid is not None and service is not None
+            and resend.earlier(counter.id, channel) is None):
+        # The common case in one INSERT that checks the counter and the
+        # service itself. A refusal may only mean the snapshot's service id
+        # is stale (the procedure re-created under its code): the look-up
+        # below by code decides, so the answer is the one it always was.
+        stored = record_at_counter(s, where.kind, where.token, questionnaire_id=qid, items=items,
+                                   service_id=service.id, channel=channel, answers=sub.answers,
+                                   comment=sub.comment, submission_key=key)
+        if stored is not None:
+            resend.remember(stored.point_id, stored.response_id, channel)
+            return redirect(thanks, code=303)
+        s.rollback()
+    confirm = where.confirm if isinstance(where, AtCounter) else where
     target = confirm(s, service_code, key)
     if target is None:
         s.rollback()
@@ -96,9 +131,8 @@ def submit(counter: Counter, preset: ServiceView | None, channel: str, confirm: 
             s, previous, point_id=target.point_id, service_id=target.service_id,
             answers=sub.answers, comment=sub.comment):
         return redirect(thanks, code=303)
-    qid, items = counter.questionnaire_id, counter.questionnaire_items
-    if qid is None:
-        row = ensure_row(s, q)
+    if qid is None:  # the first response to this questionnaire version creates its row
+        row = ensure_row(s, counter.questionnaire)
         qid, items = row.id, tuple(row.items)
     response_id = record_response(
         s,

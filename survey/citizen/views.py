@@ -6,7 +6,6 @@ from flask_babel import gettext as _
 
 from survey import db
 from survey.auth.access import requires
-from survey.catalogue.queries import live_target
 from survey.citizen import bp, counters, flow
 from survey.citizen.counters import Counter, ServiceView
 from survey.citizen.submission import Submission
@@ -22,10 +21,6 @@ def _preset(counter: Counter, service_code: str | None) -> ServiceView | None:
     if service is None:
         abort(404)
     return service
-
-
-def _confirm(kind: str, token: str) -> flow.Confirm:
-    return lambda s, service_code, _key: live_target(s, kind, token, service_code)
 
 
 def _refused(kind: str, token: str, kiosk_token: str | None = None):
@@ -58,7 +53,7 @@ def form(token: str, service_code: str | None = None):
     if preset is None and len(counter.services) == 1:
         preset = counter.services[0]
     if request.method == "POST":
-        return flow.submit(counter, preset, "qr", _confirm("qr", token), _refused("qr", token))
+        return flow.submit(counter, preset, "qr", flow.AtCounter("qr", token), _refused("qr", token))
     return flow.show(counter, preset)
 
 
@@ -73,7 +68,7 @@ def kiosk(kiosk_token: str):
         return flow.closed()
     preset = counter.services[0] if len(counter.services) == 1 else None
     if request.method == "POST":
-        return flow.submit(counter, preset, "kiosk", _confirm("kiosk", kiosk_token),
+        return flow.submit(counter, preset, "kiosk", flow.AtCounter("kiosk", kiosk_token),
                            _refused("kiosk", kiosk_token, kiosk_token), kiosk_token)
     return flow.show(counter, preset, kiosk_token=kiosk_token)
 

@@ -72,7 +72,7 @@ def form(code: str):
         target = Target(None, plan.unit_id, invitation.service_id)
         return flow.submit(
             point, service, "invitation",
-            confirm=lambda sess, _service, key: target if claim(sess, clean, key) else None,
+            where=lambda sess, _service, key: target if claim(sess, clean, key) else None,
             refused=lambda sub: _refused(refused_message()),
         )
     return flow.show(point, service)
