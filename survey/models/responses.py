@@ -58,6 +58,8 @@ class Response(Base):
         Index("ix_response_unit_submitted", "unit_id", "submitted_at"),
         Index("ix_response_service_submitted", "service_id", "submitted_at"),
         Index("ix_response_point_submitted", "service_point_id", "submitted_at"),
+        # Each unit's first response to a version, also where it has none (migration 0014).
+        Index("ix_response_questionnaire_unit_submitted", "questionnaire_id", "unit_id", "submitted_at"),
         # The duplicate check seeks one answer set's recent copies, not every
         # response of a busy counter within the window.
         Index("ix_response_fingerprint_submitted", "fingerprint", "submitted_at"),

@@ -20,8 +20,21 @@ class Cells:
     sums: np.ndarray     # cells x layout.size
 
     @classmethod
-    def empty(cls, layout: Layout) -> "Cells":
-        return cls(pd.DataFrame({k: [] for k in KEYS}), np.zeros(0), np.zeros((0, layout.size)))
+    def empty(cls, layout: Layout, grain: tuple[str, ...] = KEYS) -> "Cells":
+        return cls(pd.DataFrame({k: [] for k in grain}), np.zeros(0), np.zeros((0, layout.size)))
+
+    def collapsed(self, grain: tuple[str, ...]) -> "Cells":
+        """The same sums keyed by `grain` only (a subset of the keys): one cell per distinct key."""
+        if not len(self.n):
+            return Cells(pd.DataFrame({k: [] for k in grain}), self.n, self.sums)
+        if grain:
+            gid = self.keys.groupby(list(grain), sort=False).ngroup().to_numpy()
+        else:
+            gid = np.zeros(len(self.n), dtype=np.int64)
+        groups = int(gid.max()) + 1
+        _, first = np.unique(gid, return_index=True)  # ngroup numbers groups 0.. in order of appearance
+        keys = self.keys.iloc[first][list(grain)].reset_index(drop=True)
+        return Cells(keys, np.bincount(gid, weights=self.n, minlength=groups), group_sum(gid, self.sums, groups))
 
     def __add__(self, other: "Cells") -> "Cells":
         return Cells(pd.concat([self.keys, other.keys], ignore_index=True),

@@ -88,16 +88,10 @@ def communes_of(s: Session, city_id: int) -> list[Unit]:
 
 
 def _figures(table: pd.DataFrame, codes: list[str]) -> dict[str, Figure]:
-    by = table.set_index("code")
-    out = {}
-    for code in codes:
-        if code in by.index:
-            r = by.loc[code]
-            out[code] = Figure(int(r.n), float(r.estimate), float(r.ci_low), float(r.ci_high),
-                               float(r.se), bool(r.low_n))
-        else:
-            out[code] = Figure(0, np.nan, np.nan, np.nan, np.nan, True)
-    return out
+    found = {code: Figure(int(n), float(est), float(lo), float(hi), float(se), bool(low))
+             for code, n, est, lo, hi, se, low in zip(table.code, table.n, table.estimate, table.ci_low,
+                                                     table.ci_high, table.se, table.low_n)}
+    return {code: found.get(code, Figure(0, np.nan, np.nan, np.nan, np.nan, True)) for code in codes}
 
 
 def _weights(rule: str, n: np.ndarray, services: np.ndarray) -> np.ndarray:
@@ -116,7 +110,7 @@ def city_view(s: Session, city: Unit, f: Filters, method: Method, elements: list
     f = f.narrowed(unit_ids=tuple(sorted(u.id for u in communes)))
     # by service only where a rule averages services: 10x fewer groups for the estimates otherwise
     by_service = "mean_of_services" in (method.aggregation, rule)
-    stats = queries.cell_stats(s, f, ("unit", "service") if by_service else ("unit",), method)
+    stats = queries.cell_stats(s, f, ("unit", "service") if by_service else ("unit",), method, coarse=True)
     city_method = replace(method, aggregation=rule)
     if len(stats.n):
         per_unit = queries.estimates(stats, f, method, ("unit",))

@@ -24,7 +24,7 @@ from survey.questionnaire.definition import Choice, QuestionnaireDefinition
 from survey.questionnaire.loader import shipped
 from survey.questionnaire.sync import DEFAULT
 from survey.results import selection, sql
-from survey.results.cells import Cells
+from survey.results.cells import KEYS, Cells
 from survey.results.config import overall_label
 from survey.results.filters import Filters
 from survey.results.layout import Layout, layout_of
@@ -90,15 +90,35 @@ class FormChoice:
 
 
 def version_counts(s: Session, f: Filters) -> dict[Key, tuple[int, int]]:
-    """Responses per questionnaire version in the selection, any questionnaire: (counted, flagged)."""
-    rows = s.execute(select(Questionnaire.code, Questionnaire.version, Response.flagged, func.count())
-                     .join(Questionnaire, Questionnaire.id == Response.questionnaire_id)
-                     .where(*sql.scope(f.narrowed(questionnaires=None, include_flagged=True)))
-                     .group_by(Questionnaire.code, Questionnaire.version, Response.flagged)).all()
+    """Responses per questionnaire version in the selection, any questionnaire: (counted, flagged).
+
+    Shipped versions are counted from the rollup cells of the configured
+    index method (selection.counts_for: the count of a city's year in SQL
+    reads a million rows); a version this release does not ship has no
+    cells and is counted in SQL.
+    """
+    from survey.results.config import Method  # reads the app's settings
+
+    method = Method.from_config().index
+    known = shipped()
     out: dict[Key, tuple[int, int]] = {}
-    for code, version, flagged, n in rows:
-        kept, left = out.get((code, version), (0, 0))
-        out[(code, version)] = (kept, left + n) if flagged else (kept + n, left)
+    unshipped = []
+    for qid, code, version in s.execute(select(Questionnaire.id, Questionnaire.code, Questionnaire.version)):
+        if (code, version) not in known:
+            unshipped.append(qid)
+            continue
+        n = selection.counts_for(s, f, qid, method)
+        if n[False] or n[True]:
+            out[(code, version)] = (n[False], n[True])
+    if unshipped:
+        rows = s.execute(select(Questionnaire.code, Questionnaire.version, Response.flagged, func.count())
+                         .join(Questionnaire, Questionnaire.id == Response.questionnaire_id)
+                         .where(Response.questionnaire_id.in_(unshipped),
+                                *sql.scope(f.narrowed(questionnaires=None, include_flagged=True)))
+                         .group_by(Questionnaire.code, Questionnaire.version, Response.flagged)).all()
+        for code, version, flagged, n in rows:
+            kept, left = out.get((code, version), (0, 0))
+            out[(code, version)] = (kept, left + n) if flagged else (kept + n, left)
     return out
 
 
@@ -202,17 +222,20 @@ def form_choices(versions: tuple[Key, ...], section: str) -> list[Choice]:
     return list(seen.values())
 
 
-def cells_for(s: Session, f: Filters, method: str) -> tuple[Layout, Cells]:
-    """Every cell of the selection over all versions of its form, on the form's layout."""
+def cells_for(s: Session, f: Filters, method: str, grain: tuple[str, ...] = KEYS) -> tuple[Layout, Cells]:
+    """Every cell of the selection over all versions of its form, on the form's layout.
+
+    `grain`: the cell keys kept (selection.cells_for).
+    """
     versions = f.questionnaires
     if not versions:
         raise ValueError("cells need one form")
     if len(versions) == 1:
-        return selection.cells_for(s, f, method)
+        return selection.cells_for(s, f, method, grain)
     target = form_layout(versions, method)
-    out = Cells.empty(target)
+    out = Cells.empty(target, grain)
     for version in versions:
-        layout, cells = selection.cells_for(s, f.narrowed(questionnaires=(version,)), method)
+        layout, cells = selection.cells_for(s, f.narrowed(questionnaires=(version,)), method, grain)
         if layout != target:
             own, dst = layout.columns_in(target)
             sums = np.zeros((len(cells.n), target.size))

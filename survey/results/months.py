@@ -26,7 +26,8 @@ from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from survey.models import StatCell, StatDay, StatMonthCell, StatMonthDay
-from survey.results.cells import Cells, group_sum
+from survey.results import cell_batches
+from survey.results.cells import KEYS, Cells, group_sum
 from survey.results.layout import PAYLOAD_DTYPE, Layout
 
 MONTH_KEYS = ("service", "point", "channel", "flagged")
@@ -67,27 +68,24 @@ def complete(s: Session, qid: int, method: str, units, first: date, last: date) 
     return out
 
 
-def stored(s: Session, where: list, qid: int, layout: Layout, months: dict[int, set[date]]) -> Cells:
-    """Month cells of the complete unit-months only (`where`: filters on StatMonthCell's keys)."""
+def stored(s: Session, where: list, qid: int, layout: Layout, months: dict[int, set[date]],
+           grain: tuple[str, ...] = KEYS) -> Cells:
+    """Month cells of the complete unit-months only (`where`: filters on StatMonthCell's keys), at `grain`."""
     first = min(min(m) for m in months.values())
     last = max(max(m) for m in months.values())
-    rows = s.execute(select(StatMonthCell.unit_id, StatMonthCell.service_id, StatMonthCell.service_point_id,
-                            StatMonthCell.channel, StatMonthCell.flagged, StatMonthCell.month, StatMonthCell.n,
-                            StatMonthCell.payload)
-                     .where(StatMonthCell.questionnaire_id == qid, StatMonthCell.method == layout.method,
-                            StatMonthCell.unit_id.in_(list(months)), StatMonthCell.month >= first,
-                            StatMonthCell.month <= last, *where)).all()
+    stmt = (select(StatMonthCell.unit_id, StatMonthCell.service_id, StatMonthCell.service_point_id,
+                   StatMonthCell.channel, StatMonthCell.flagged, StatMonthCell.month, StatMonthCell.n,
+                   StatMonthCell.payload)
+            .where(StatMonthCell.questionnaire_id == qid, StatMonthCell.method == layout.method,
+                   StatMonthCell.unit_id.in_(list(months)), StatMonthCell.month >= first,
+                   StatMonthCell.month <= last, *where))
     wanted = {(u, m) for u, ms in months.items() for m in ms}
-    rows = [r for r in rows if (r[0], r[5]) in wanted]
-    if not rows:
-        return Cells.empty(layout)
-    cols = list(zip(*rows))
-    # a month cell stands for its days: its key is the month's first day (grouping by month stays right)
-    keys = pd.DataFrame({"unit": cols[0], "service": cols[1], "point": [-1 if p is None else p for p in cols[2]],
-                         "channel": cols[3], "flagged": cols[4],
-                         "day": np.array([m.toordinal() for m in cols[5]], dtype=np.int64)})
-    sums = np.frombuffer(b"".join(cols[7]), dtype=PAYLOAD_DTYPE).reshape(len(rows), layout.size).astype(float)
-    return Cells(keys, np.asarray(cols[6], dtype=float), sums)
+
+    def cells(cols: list) -> Cells:
+        # a month cell stands for its days: its key is the month's first day (grouping by month stays right)
+        keep = np.array([(u, m) in wanted for u, m in zip(cols[0], cols[5])], dtype=bool)
+        return cell_batches.cells(cols, np.array([m.toordinal() for m in cols[5]], dtype=np.int64), keep)
+    return cell_batches.summed(s, stmt, cells, layout, grain)
 
 
 def build(s: Session, qid: int, layout: Layout, unit_id: int, month: date) -> bool:

@@ -7,7 +7,7 @@ columns the caller asks for.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -76,19 +76,34 @@ def epoch_seconds(s: Session):
     return cast(func.strftime("%s", Response.submitted_at), BigInteger)
 
 
-def fetch(s: Session, layout: Layout, where: list, batch: int = 20_000) -> Packed:
-    """Packed responses matching `where` (clauses on `response`)."""
+def stream(s: Session, layout: Layout, where: list, batch: int = 20_000) -> Iterator[Packed]:
+    """Packed responses matching `where` (clauses on `response`), `batch` at a time.
+
+    Memory stays that of one batch whatever the selection: a city's year is
+    a million responses, and its caller sums each batch into cells.
+    """
     stmt = (select(Response.unit_id, Response.service_id, Response.service_point_id, Response.channel,
                    Response.flagged, epoch_seconds(s), Response.questionnaire_id, Response.answers)
             .where(*where))
-    cols: list[list] = [[] for _ in range(8)]
+    items = item_lists(s)
     for part in s.connection().execute(stmt.execution_options(yield_per=batch)).partitions():
-        for col, values in zip(cols, zip(*part)):
-            col.extend(values)
-    if not cols[0]:
+        yield _pack(layout, [list(col) for col in zip(*part)], items)
+
+
+def fetch(s: Session, layout: Layout, where: list, batch: int = 20_000) -> Packed:
+    """Every packed response matching `where`, in one Packed."""
+    parts = list(stream(s, layout, where, batch))
+    if not parts:
         return _empty(layout)
+    if len(parts) == 1:
+        return parts[0]
+    return Packed(*(np.concatenate([getattr(p, name) for p in parts])
+                    for name in ("unit", "service", "point", "channel", "flagged", "day", "values")))
+
+
+def _pack(layout: Layout, cols: list[list], items: dict[int, list[str]]) -> Packed:
     slots = layout.slots
-    matrix = answer_matrix(cols[6], cols[7], item_lists(s), [code for code, _lo, _hi in slots])
+    matrix = answer_matrix(cols[6], cols[7], items, [code for code, _lo, _hi in slots])
     lo = np.array([lo for _c, lo, _hi in slots])
     hi = np.array([hi for _c, _lo, hi in slots])
     matrix[(matrix < lo) | (matrix > hi)] = 0  # an invalid stored value counts as no answer

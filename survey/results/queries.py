@@ -11,19 +11,29 @@ from analysis.sufficient import SufficientStats, estimate_from_stats
 from analysis.versus_rest import versus_rest as analysis_versus_rest
 from survey.models import Field, Service, ServicePoint, Unit
 from survey.results import forms, selection, sql
+from survey.results.cells import KEYS
 from survey.results.config import Method
 from survey.results.filters import Filters
 from survey.results.stats import regroup
 
+CELL_KEY = {"unit": "unit", "service": "service", "service_point": "point", "month": "day"}
 
-def cell_stats(s: Session, f: Filters, names: tuple[str, ...], method: Method) -> SufficientStats:
+
+def cell_stats(s: Session, f: Filters, names: tuple[str, ...], method: Method,
+               coarse: bool = False) -> SufficientStats:
     """Sufficient statistics per group of `names`: sums of rollup cells over every version of the form.
 
     The columns the aggregation rule averages over (service, unit) are kept
     as keys too, so every coarser figure can be formed by the rule.
+    `coarse`: read the cells summed at these groups only (a city's hundred
+    communes: memory bounded by the groups, not the days); other calls on
+    the same page then read their own cells, so it pays only where one
+    table is all a page needs.
     """
-    layout, cells = forms.cells_for(s, f, method.index)
-    return selection.grouped(layout, cells, (*names, *(c for c in method.columns() if c not in names)))
+    names = (*names, *(c for c in method.columns() if c not in names))
+    grain = tuple(CELL_KEY[n] for n in names) if coarse else KEYS
+    layout, cells = forms.cells_for(s, f, method.index, grain)
+    return selection.grouped(layout, cells, names)
 
 
 def _rules(stats: SufficientStats, method: Method, groups: tuple[str, ...]) -> dict:

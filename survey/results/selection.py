@@ -10,29 +10,27 @@ Filters on field, service, counter, channel and flags are filters on cell keys.
 from __future__ import annotations
 
 import logging
-from datetime import date, timedelta
+from datetime import date
 
 import numpy as np
 import pandas as pd
 from flask import Flask
-from sqlalchemy import event, false, select
+from sqlalchemy import event, false, func, select
 from sqlalchemy.orm import Session
 
 from analysis.sufficient import SufficientStats
-from survey.models import Questionnaire, Service, StatCell, StatDay, StatMonthCell, Unit
-from survey.results import months, packed, rollup, sql
-from survey.results.cells import Cells, aggregate, group_sum
+from survey.models import Questionnaire, Response, Service, StatCell, StatMonthCell, Unit
+from survey.results import cell_batches, months, packed, sql
+from survey.results import plan as plans
+from survey.results.cells import KEYS, Cells, aggregate, group_sum
 from survey.results.config import definition
 from survey.results.filters import Filters, Period
-from survey.results.layout import PAYLOAD_DTYPE, Layout, layout_of
+from survey.results.layout import Layout, layout_of
 
 log = logging.getLogger(__name__)
 FAR = date(2999, 12, 31)  # "no end" that still converts to UTC
 NEAR = date(1900, 1, 1)
 MEMO_KEY = "sipas.cells"  # per-transaction memo of selections, in Session.info
-# Past days of one unit read live on one page before the log asks for the job:
-# beyond this the page is slow, and `sipas results rollup --missing` is due.
-LIVE_WARN_DAYS = 31
 _DAY_KEY = 1_000_000  # unit * _DAY_KEY + date ordinal: one integer per unit-day
 
 
@@ -45,6 +43,7 @@ def init_app(app: Flask) -> None:
 
 def _forget(session: Session, *_args) -> None:
     session.info.pop(MEMO_KEY, None)
+    session.info.pop(plans.MEMO_KEY, None)
 
 
 def _cell_filters(f: Filters, model=StatCell) -> list:
@@ -61,103 +60,108 @@ def _cell_filters(f: Filters, model=StatCell) -> list:
     return where
 
 
-def _stored(s: Session, f: Filters, qid: int, layout: Layout, marked: dict[int, set[date]]) -> Cells:
+def _stored(s: Session, f: Filters, qid: int, layout: Layout, marked: dict[int, set[date]],
+            grain: tuple[str, ...]) -> Cells:
     """Cells of the marked unit-days only: a dropped marker leaves old cells that must not count."""
     first = min(min(days) for days in marked.values())
     last = max(max(days) for days in marked.values())
-    rows = s.execute(select(StatCell.unit_id, StatCell.service_id, StatCell.service_point_id,
-                            StatCell.channel, StatCell.flagged, StatCell.day, StatCell.n, StatCell.payload)
-                     .where(StatCell.questionnaire_id == qid, StatCell.method == layout.method,
-                            StatCell.unit_id.in_(marked), StatCell.day >= first, StatCell.day <= last,
-                            *_cell_filters(f))).all()
-    if not rows:
-        return Cells.empty(layout)
-    cols = list(zip(*rows))
-    day = np.array([d.toordinal() for d in cols[5]], dtype=np.int64)
+    stmt = (select(StatCell.unit_id, StatCell.service_id, StatCell.service_point_id,
+                   StatCell.channel, StatCell.flagged, StatCell.day, StatCell.n, StatCell.payload)
+            .where(StatCell.questionnaire_id == qid, StatCell.method == layout.method,
+                   StatCell.unit_id.in_(marked), StatCell.day >= first, StatCell.day <= last,
+                   *_cell_filters(f)))
     wanted = np.array([u * _DAY_KEY + d.toordinal() for u, days in marked.items() for d in days], dtype=np.int64)
-    keep = np.isin(np.asarray(cols[0], dtype=np.int64) * _DAY_KEY + day, wanted)
-    keys = pd.DataFrame({"unit": cols[0], "service": cols[1],
-                         "point": [-1 if p is None else p for p in cols[2]], "channel": cols[3],
-                         "flagged": cols[4], "day": day})
-    sums = np.frombuffer(b"".join(cols[7]), dtype=PAYLOAD_DTYPE).reshape(len(rows), layout.size).astype(float)
-    n = np.asarray(cols[6], dtype=float)
-    if keep.all():
-        return Cells(keys, n, sums)
-    return Cells(keys[keep].reset_index(drop=True), n[keep], sums[keep])
+
+    def cells(cols: list) -> Cells:
+        day = np.array([d.toordinal() for d in cols[5]], dtype=np.int64)
+        keep = np.isin(np.asarray(cols[0], dtype=np.int64) * _DAY_KEY + day, wanted)
+        return cell_batches.cells(cols, day, keep)
+    return cell_batches.summed(s, stmt, cells, layout, grain)
 
 
-def _live(s: Session, f: Filters, layout: Layout, units, first: date, last: date) -> Cells:
+def _live(s: Session, f: Filters, layout: Layout, units, first: date, last: date, grain: tuple[str, ...]) -> Cells:
     where = sql.scope(f.narrowed(unit_ids=tuple(units), period=Period("custom", first, last)))
-    return aggregate(packed.fetch(s, layout, where), layout)
+    if grain == KEYS:
+        return aggregate(packed.fetch(s, layout, where), layout)
+    out = Cells.empty(layout, grain)
+    for batch in packed.stream(s, layout, where):  # bounded memory, as cell_batches.summed
+        out += aggregate(batch, layout).collapsed(grain)
+    return out.collapsed(grain)
 
 
-def _marked(s: Session, qid: int, method: str, units, first: date, last: date) -> dict[int, set[date]]:
-    out: dict[int, set[date]] = {}
-    rows = s.execute(select(StatDay.unit_id, StatDay.day).where(
-        StatDay.questionnaire_id == qid, StatDay.method == method, StatDay.unit_id.in_(units),
-        StatDay.day >= first, StatDay.day <= last))
-    for unit, day in rows:
-        out.setdefault(unit, set()).add(day)
-    return out
+def cells_for(s: Session, f: Filters, method: str, grain: tuple[str, ...] = KEYS) -> tuple[Layout, Cells]:
+    """Every cell of the selection `f` for an index method (memoised per transaction).
 
-
-def _spans(days: list[date]) -> list[tuple[date, date]]:
-    """Consecutive days as (first, last) pairs."""
-    out: list[tuple[date, date]] = []
-    for d in sorted(days):
-        if out and d == out[-1][1] + timedelta(days=1):
-            out[-1] = (out[-1][0], d)
-        else:
-            out.append((d, d))
-    return out
-
-
-def cells_for(s: Session, f: Filters, method: str) -> tuple[Layout, Cells]:
-    """Every cell of the selection `f` for an index method (memoised per transaction)."""
+    `grain`: the cell keys kept (a subset of cells.KEYS). The default keeps
+    every key; a city's comparison needs only (unit[, service]) and sums the
+    rest away while reading, so its memory does not grow with the days.
+    """
     memo = s.info.setdefault(MEMO_KEY, {})
-    if (f, method) in memo:
-        return memo[(f, method)]
+    if (f, method, grain) in memo:
+        return memo[(f, method, grain)]
     layout = layout_of(definition(f.questionnaire), method)
-    qid = s.scalar(select(Questionnaire.id).where(Questionnaire.code == f.questionnaire[0],
-                                                  Questionnaire.version == f.questionnaire[1]))
+    qid = version_id(s, f.questionnaire)
     units = f.unit_ids if f.unit_ids is not None else tuple(s.scalars(select(Unit.id)))
-    first, last = (f.period.start, f.period.end) if f.period else (NEAR, FAR)
-    cut = rollup.live_from()
-    stop = min(last, cut - timedelta(days=1))  # the last day that may be stored
-    out = Cells.empty(layout)
+    out = Cells.empty(layout, grain)
     if qid is not None and units:
-        ranges = {}
-        for unit in units:
-            lo = max(first, rollup.first_day(s, qid, unit) or FAR)
-            if lo <= stop:
-                ranges[unit] = lo
-        marked = _marked(s, qid, layout.method, list(ranges), min(ranges.values()), stop) if ranges else {}
-        # Whole months summed by the job replace their days (survey/results/months.py).
-        whole = months.complete(s, qid, layout.method, list(ranges), first, stop) if ranges else {}
-        covered = {unit: {d for m in ms for d in rollup.runs_days(m, months.month_end(m))}
-                   for unit, ms in whole.items()}
-        if whole:
-            out += months.stored(s, _cell_filters(f, StatMonthCell), qid, layout, whole)
-        by_day = {unit: days - covered.get(unit, set()) for unit, days in marked.items()}
-        by_day = {unit: days for unit, days in by_day.items() if days}
-        # The marker set read once decides every part, so no day is counted twice or missed.
-        if by_day:
-            out += _stored(s, f, qid, layout, by_day)
-        missing: dict[tuple[date, date], list[int]] = {}
-        for unit, lo in ranges.items():
-            have = marked.get(unit, set()) | covered.get(unit, set())
-            days = [d for d in rollup.runs_days(lo, stop) if d not in have]
-            if len(days) > LIVE_WARN_DAYS:
-                log.warning("unit %s: %d past days read live; run `sipas results rollup --missing`",
-                            unit, len(days))
-            for span in _spans(days):
-                missing.setdefault(span, []).append(unit)
-        for (lo, hi), span_units in sorted(missing.items()):
-            out += _live(s, f, layout, span_units, lo, hi)
-        if last >= cut:
-            out += _live(s, f, layout, units, max(first, cut), last)
-    memo[(f, method)] = (layout, out)
+        p = _plan(s, f, qid, layout.method, units)
+        if p.months:
+            out += months.stored(s, _cell_filters(f, StatMonthCell), qid, layout, p.months, grain)
+        if p.days:
+            out += _stored(s, f, qid, layout, p.days, grain)
+        for (lo, hi), span_units in p.live:
+            out += _live(s, f, layout, span_units, lo, hi, grain)
+        if p.today:
+            out += _live(s, f, layout, units, *p.today, grain)
+    if grain != KEYS:
+        out = out.collapsed(grain)
+    memo[(f, method, grain)] = (layout, out)
     return layout, out
+
+
+def version_id(s: Session, key: tuple[str, str]) -> int | None:
+    return s.scalar(select(Questionnaire.id).where(Questionnaire.code == key[0], Questionnaire.version == key[1]))
+
+
+def _plan(s: Session, f: Filters, qid: int, method: str, units) -> plans.Plan:
+    first, last = (f.period.start, f.period.end) if f.period else (NEAR, FAR)
+    return plans.plan(s, qid, method, tuple(units), first, last)
+
+
+def counts_for(s: Session, f: Filters, qid: int, method: str) -> dict[bool, int]:
+    """Responses of version `qid` in the selection (flagged ones apart), from the cells' counts.
+
+    The same plan as the cells' sums, reading only `n`: a city's year is a
+    million responses, whose count in SQL reads every row, and ~14,000 month
+    cells. `f.include_flagged` is ignored: both kinds are counted.
+    """
+    f = f.narrowed(include_flagged=True)
+    units = f.unit_ids if f.unit_ids is not None else tuple(s.scalars(select(Unit.id)))
+    out = {False: 0, True: 0}
+    if not units:
+        return out
+    p = _plan(s, f, qid, method, units)
+    for model, column, wanted in ((StatMonthCell, StatMonthCell.month, p.months), (StatCell, StatCell.day, p.days)):
+        if not wanted:
+            continue
+        lo = min(min(v) for v in wanted.values())
+        hi = max(max(v) for v in wanted.values())
+        rows = s.execute(select(model.unit_id, column, model.flagged, func.sum(model.n))
+                         .where(model.questionnaire_id == qid, model.method == method,
+                                model.unit_id.in_(list(wanted)), column >= lo, column <= hi,
+                                *_cell_filters(f, model))
+                         .group_by(model.unit_id, column, model.flagged))
+        for unit, day, flagged, n in rows:
+            if day in wanted.get(unit, ()):
+                out[bool(flagged)] += int(n)
+    live = [*p.live, *([(p.today, tuple(units))] if p.today else [])]
+    for (lo, hi), span_units in live:
+        where = sql.scope(f.narrowed(unit_ids=tuple(span_units), period=Period("custom", lo, hi),
+                                     questionnaires=None))
+        for flagged, n in s.execute(select(Response.flagged, func.count()).where(
+                Response.questionnaire_id == qid, *where).group_by(Response.flagged)):
+            out[bool(flagged)] += int(n)
+    return out
 
 
 def _months(days: np.ndarray) -> np.ndarray:

@@ -11,7 +11,8 @@ from sqlalchemy import create_engine, func, select, text
 import analysis
 from survey import db
 from survey.models import Questionnaire, Response, Service, StatMonthCell, StatMonthDay
-from survey.results import months, rollup
+from survey.questionnaire.sync import DEFAULT
+from survey.results import forms, months, rollup, selection
 from survey.results.filters import LOCAL, Filters, Period
 from tests.results.test_aggregation import SCHEME, _compare
 from tests.results.test_rollup import _frame, _response, _stats
@@ -122,3 +123,52 @@ def test_rebuild_everything_keeps_months_exact(app, demo, repeat):
             rollup.build(db.engine(), ("top2box",), refresh=True)
         assert {JAN, FEB} <= _complete(app, demo)
     _check(app, demo, raw)
+
+
+def _versions(app, f):
+    with app.app_context():
+        return forms.version_counts(db.session(), f)
+
+
+def _count_check(app, demo, raw):
+    """Responses per version (the form choice's counts) equal the seeded rows', flagged apart."""
+    base = Filters(unit_ids=(demo.unit_id,), questionnaires=None)
+    part = Period("custom", date(2024, 1, 10), date(2024, 2, 29))
+    cases = [(base, raw), (base.narrowed(period=part), raw[raw.local_date >= date(2024, 1, 10)]),
+             (base.narrowed(channel="kiosk"), raw[raw.channel == "kiosk"])]
+    for f, rows in cases:
+        assert _versions(app, f) == {DEFAULT: (int((~rows.flagged).sum()), int(rows.flagged.sum()))}, f
+
+
+def test_version_counts_from_cells_equal_the_rows(app, demo):
+    raw = _seed(app, demo)
+    _count_check(app, demo, raw)  # every day read live
+    _build(app)
+    assert {JAN, FEB} <= _complete(app, demo)
+    _count_check(app, demo, raw)  # months and days from cells
+    with app.app_context():  # a write drops 14 February (and so February): its days are read again
+        s = db.session()
+        s.execute(text("UPDATE response SET answers = answers WHERE submitted_at >= :lo AND submitted_at < :hi"),
+                  {"lo": datetime(2024, 2, 14, tzinfo=LOCAL), "hi": datetime(2024, 2, 15, tzinfo=LOCAL)})
+        s.commit()
+    assert FEB not in _complete(app, demo)
+    _count_check(app, demo, raw)
+
+
+def test_coarse_cells_sum_to_the_full_cells(app, demo):
+    """Cells read at (unit, service) or no key at all hold the same sums as the full cells grouped."""
+    _seed(app, demo)
+    _build(app)
+    f = Filters(unit_ids=(demo.unit_id,), period=Period("custom", date(2024, 1, 10), date(2024, 2, 29)),
+                include_flagged=True)
+    with app.app_context():
+        s = db.session()
+        layout, full = selection.cells_for(s, f, "top2box")
+        for grain, names in ((("unit", "service"), ("unit", "service")), ((), ())):
+            _, coarse = selection.cells_for(s, f, "top2box", grain)
+            assert list(coarse.keys.columns) == list(grain)
+            a, b = selection.grouped(layout, full, names), selection.grouped(layout, coarse, names)
+            assert len(coarse.n) == len(a.n) < len(full.n)
+            np.testing.assert_array_equal(a.n, b.n)
+            for part in ("answered", "satisfied", "aa", "ay", "yy"):
+                np.testing.assert_allclose(getattr(a, part), getattr(b, part), rtol=0, atol=1e-9)
