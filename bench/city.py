@@ -2,6 +2,7 @@
 
     python bench/city.py [--pg-url postgresql://postgres@127.0.0.1:5432/bench_city]
                          [--communes 114] [--scale 1.0] [--keep]
+    python bench/city.py --pg-url ... --rollup-only [--units N]   # time the rollup build alone
 
 Fills the database once (67 xã, 45 phường, 2 đặc khu, each with two
 counters and its own procedures: eight of the shared catalogue and two local
@@ -191,26 +192,57 @@ def _sql(url: str, statement: str):
 
 
 def _clear(url: str) -> None:
+    """Empty both tiers of the cache (markers, day cells, month cells): the next build starts from nothing."""
     from sqlalchemy import create_engine, text
 
     engine = create_engine(normalise_database_url(url))
     with engine.begin() as conn:
-        conn.execute(text("DELETE FROM stat_day"))
-        conn.execute(text("DELETE FROM stat_cell"))
+        for table in ("stat_month_day", "stat_month_cell", "stat_day", "stat_cell"):
+            conn.execute(text(f"DELETE FROM {table}"))
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        for table in ("stat_month_day", "stat_month_cell", "stat_day", "stat_cell"):
+            conn.execute(text(f"VACUUM {table}"))  # dead rows of the last run would slow this one
     engine.dispose()
 
 
-def _rollup(url: str) -> float:
+def _rollup(url: str, communes: int | None = None) -> float:
+    """Seconds to build the cache of the whole city (or of its first `communes`)."""
+    from sqlalchemy import select
+
     from survey import db
+    from survey.models import Unit
     from survey.results import rollup
 
     app = _app(url)
-    t0 = time.perf_counter()
     with app.app_context():
-        rollup.build(db.engine(), ("top2box",))
-    seconds = time.perf_counter() - t0
+        units = None
+        if communes is not None:
+            units = list(db.session().scalars(select(Unit.id).where(Unit.code.like("B%"))
+                                              .order_by(Unit.code).limit(communes)))
+            db.session().rollback()
+        t0 = time.perf_counter()
+        rollup.build(db.engine(), ("top2box",), units)
+        seconds = time.perf_counter() - t0
     app.extensions["sipas.engine"].dispose()
     return seconds
+
+
+def rollup_only(url: str, communes: int | None) -> None:
+    """Clear every cache table, time one build, report seconds per million and the cells' size."""
+    where = "" if communes is None else (
+        " WHERE unit_id IN (SELECT id FROM unit WHERE code LIKE 'B%' ORDER BY code LIMIT "
+        f"{int(communes)})")
+    responses, _ = _sql(url, "SELECT count(*) FROM response" + where)
+    _clear(url)
+    load = Path("/proc/loadavg").read_text().split()[:3]
+    seconds = _rollup(url, communes)
+    cells, _ = _sql(url, "SELECT pg_total_relation_size('stat_cell') + pg_total_relation_size('stat_month_cell')")
+    rows, _ = _sql(url, "SELECT (SELECT count(*) FROM stat_cell) || ' day cells, ' || "
+                        "(SELECT count(*) FROM stat_month_cell) || ' month cells'")
+    after = Path("/proc/loadavg").read_text().split()[:3]
+    print(f"rollup build: {responses} responses, {seconds:.1f} s = {seconds / (responses / 1e6):.1f} s per million; "
+          f"{rows}, {cells / 2**20:.0f} MB (stat_cell + stat_month_cell); "
+          f"load average {' '.join(load)} before, {' '.join(after)} after")
 
 
 def run(url: str, communes: int, scale: float) -> list[tuple[str, str, str]]:
@@ -242,7 +274,7 @@ def run(url: str, communes: int, scale: float) -> list[tuple[str, str, str]]:
                                                       f"(worker {m['rss_before_mb']:.0f} MB before)"))
         print(rows[-1], flush=True)
     size, _ = _sql(url, "SELECT pg_total_relation_size('response') + pg_total_relation_size('comment')")
-    cells, _ = _sql(url, "SELECT pg_total_relation_size('stat_cell')")
+    cells, _ = _sql(url, "SELECT pg_total_relation_size('stat_cell') + pg_total_relation_size('stat_month_cell')")
     rows.append(("database: responses, answers, comments", f"{size / 2**20 / million:.0f} MB per million",
                  f"{size / responses:.0f} bytes per response"))
     rows.append(("database: rollup cells", f"{cells / 2**20:.0f} MB", f"{cells / responses:.0f} bytes per response"))
@@ -268,11 +300,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--communes", type=int, default=114)
     parser.add_argument("--scale", type=float, default=1.0, help="responses per commune times this")
     parser.add_argument("--fill-only", action="store_true", help="fill the database and stop")
+    parser.add_argument("--rollup-only", action="store_true",
+                        help="clear the rollup cache (day and month tiers), time one build and stop")
+    parser.add_argument("--units", type=int, help="with --rollup-only: build only the first N communes")
     parser.add_argument("--measure", help=argparse.SUPPRESS)
     parser.add_argument("--repeat", type=int, default=1, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.measure:
         print(json.dumps(measure(args.pg_url, args.measure, args.repeat)))
+        return
+    if args.rollup_only:
+        rollup_only(args.pg_url, args.units)
         return
     if args.fill_only:
         responses, seconds = fill(args.pg_url, args.communes, args.scale)

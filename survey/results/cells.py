@@ -10,7 +10,7 @@ from survey.results.layout import Layout
 from survey.results.packed import Packed
 
 KEYS = ("unit", "service", "point", "channel", "flagged", "day")
-SLICE = 8192  # responses per feature block: bounds memory to SLICE x layout.size doubles
+SLICE = 65536  # responses per block of `Layout.cell_sums`: bounds its temporaries (~1 KB per response)
 
 
 @dataclass
@@ -41,23 +41,41 @@ class Cells:
                      np.concatenate([self.n, other.n]), np.vstack([self.sums, other.sums]))
 
 
+def cell_ids(columns: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """(cell id of each row, first row of each cell): ids numbered in order of first appearance.
+
+    `columns` are integer arrays of equal length (the keys of a row).
+    """
+    n = len(columns[0])
+    order = np.lexsort(columns[::-1])
+    new = np.ones(n, dtype=bool)
+    for c in columns:
+        s = c[order]
+        new[1:] &= s[1:] == s[:-1]
+    new = ~new
+    new[0] = True
+    sorted_id = np.cumsum(new) - 1
+    first = order[new]  # the first row of each cell in sorted order (lexsort is stable)
+    rank = np.empty(len(first), dtype=np.int64)
+    rank[np.argsort(first, kind="stable")] = np.arange(len(first))
+    gid = np.empty(n, dtype=np.int64)
+    gid[order] = rank[sorted_id]
+    return gid, np.sort(first)
+
+
 def aggregate(p: Packed, layout: Layout) -> Cells:
-    """Sum the responses' feature vectors per cell, SLICE responses at a time."""
+    """Sum the responses' feature vectors per cell, SLICE responses at a time (cells in order of first row)."""
     if not len(p.unit):
         return Cells.empty(layout)
-    frame = pd.DataFrame({"unit": p.unit, "service": p.service, "point": p.point,
-                          "channel": p.channel, "flagged": p.flagged, "day": p.day})
-    gid = frame.groupby(list(KEYS), sort=False).ngroup().to_numpy()
-    _, first = np.unique(gid, return_index=True)
-    keys = frame.iloc[first]
-    order = np.argsort(gid, kind="stable")
-    gid, values = gid[order], p.values[order]
-    sums = np.zeros((len(keys), layout.size))
+    channel_code, _ = pd.factorize(p.channel)
+    gid, first = cell_ids([p.unit, p.service, p.point, np.asarray(channel_code, dtype=np.int64),
+                           p.flagged.astype(np.int64), p.day])
+    keys = pd.DataFrame({"unit": p.unit[first], "service": p.service[first], "point": p.point[first],
+                         "channel": p.channel[first], "flagged": p.flagged[first], "day": p.day[first]})
+    sums = np.zeros((len(first), layout.size))
     for lo in range(0, len(gid), SLICE):
-        g = gid[lo:lo + SLICE]
-        starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
-        sums[g[starts]] += np.add.reduceat(layout.features(values[lo:lo + SLICE]), starts, axis=0)
-    return Cells(keys.reset_index(drop=True), np.bincount(gid, minlength=len(keys)).astype(float), sums)
+        layout.cell_sums(p.values[lo:lo + SLICE], gid[lo:lo + SLICE], len(first), out=sums)
+    return Cells(keys, np.bincount(gid, minlength=len(first)).astype(float), sums)
 
 
 def group_sum(gid: np.ndarray, values: np.ndarray, groups: int) -> np.ndarray:

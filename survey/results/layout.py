@@ -18,6 +18,7 @@ from functools import cached_property
 
 import numpy as np
 import pandas as pd
+from scipy.sparse import csc_matrix
 
 from analysis.sufficient import SufficientStats
 
@@ -102,6 +103,64 @@ class Layout:
                 f[:, col] = v[:, k + c] == o
                 col += 1
         return f
+
+    def cell_sums(self, v: np.ndarray, cell: np.ndarray, cells: int, dtype=np.float64,
+                  out: np.ndarray | None = None) -> np.ndarray:
+        """Σ F over the rows of each cell: `features(v)` summed by `cell` (row -> cell id < cells), added to `out`.
+
+        The same sums as `np.add.at(out, cell, features(v))`, without
+        materialising F (rows x size): each part is one sparse product in
+        C (scipy). With `M` the cells x rows indicator matrix, the linear parts
+        are `M @ [a y options]`; for the cross-products, the matrix whose row
+        (c, j) holds `a_j` of cell c's responses gives `Σ a_j a_k` and `Σ a_j y_k`
+        for every j, k in one product with `[a y]`, and its `y_j`-weighted twin
+        `Σ y_j y_k`. Every term is a multiple of 1/16 and each sum an exact
+        float32 while a cell has fewer than 2^20 responses (docs/aggregation.md),
+        so float32 gives the float64 sums bit for bit; float64 is exact always.
+        """
+        n, k, kc, p = len(v), len(self.codes), self.k_crit, self.parts
+        if out is None:
+            out = np.zeros((cells, self.size), dtype=dtype)
+        if not n:
+            return out
+        x = v[:, :k]
+        a = x > 0
+        ac = a[:, :kc]
+        if self.method == "top2box":
+            yc = (x[:, :kc] >= 4).astype(dtype)
+        else:
+            yc = np.where(ac, (x[:, :kc].astype(dtype) - 1) / 4, 0).astype(dtype)
+        options = [(c, o) for c, (_, values) in enumerate(self.choices) for o in values]
+        lin = np.empty((n, 2 * k + len(options)), dtype=dtype)
+        lin[:, :k] = a
+        lin[:, k:k + kc] = yc
+        lin[:, k + kc:2 * k] = x[:, kc:] >= 3
+        for i, (c, o) in enumerate(options):
+            lin[:, 2 * k + i] = v[:, k + c] == o
+        cell = np.asarray(cell, dtype=np.int64)
+        ones = csc_matrix((np.ones(n, dtype=dtype), cell, np.arange(n + 1)), shape=(cells, n))
+        s = ones @ lin
+        out[:, p["a"]] += s[:, :k]
+        out[:, p["y"]] += s[:, k:2 * k]
+        out[:, p["options"]] += s[:, 2 * k:]
+        if not kc:
+            return out
+        iu, ju = self._triu
+        both = np.empty((n, 2 * kc), dtype=dtype)
+        both[:, :kc], both[:, kc:] = ac, yc
+        for weight, right, parts in ((ac, both, ("aa", "ay")), (yc, yc, ("yy",))):
+            rows, cols = np.nonzero(weight)  # row-major: each response's entries together, as CSC wants
+            indptr = np.zeros(n + 1, dtype=np.int64)
+            np.cumsum(np.count_nonzero(weight, axis=1), out=indptr[1:])
+            m = csc_matrix((np.asarray(weight[rows, cols], dtype=dtype), cell[rows] * kc + cols, indptr),
+                           shape=(cells * kc, n))
+            r = (m @ right).reshape(cells, kc, right.shape[1])
+            if parts == ("aa", "ay"):
+                out[:, p["aa"]] += r[:, iu, ju]
+                out[:, p["ay"]] += r[:, :, kc:].reshape(cells, kc * kc)
+            else:
+                out[:, p["yy"]] += r[:, iu, ju]
+        return out
 
     def stats(self, n: np.ndarray, sums: np.ndarray, keys: pd.DataFrame) -> SufficientStats:
         """`analysis` statistics of groups from their summed feature vectors."""
