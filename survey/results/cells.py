@@ -47,6 +47,8 @@ def cell_ids(columns: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     `columns` are integer arrays of equal length (the keys of a row).
     """
     n = len(columns[0])
+    if not n:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     order = np.lexsort(columns[::-1])
     new = np.ones(n, dtype=bool)
     for c in columns:

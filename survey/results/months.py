@@ -22,12 +22,13 @@ from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from survey.models import StatCell, StatDay, StatMonthCell, StatMonthDay
 from survey.results import cell_batches
-from survey.results.cells import KEYS, Cells, group_sum
+from survey.results.cell_store import write_cells, write_markers
+from survey.results.cells import KEYS, Cells, cell_ids, group_sum
 from survey.results.layout import PAYLOAD_DTYPE, Layout
 
 MONTH_KEYS = ("service", "point", "channel", "flagged")
@@ -88,8 +89,42 @@ def stored(s: Session, where: list, qid: int, layout: Layout, months: dict[int, 
     return cell_batches.summed(s, stmt, cells, layout, grain)
 
 
+def sum_days(service: np.ndarray, point: np.ndarray, channel: np.ndarray, flagged: np.ndarray,
+             n: np.ndarray, sums: np.ndarray) -> tuple:
+    """Day cells of one month summed per (service, counter, channel, flagged): the month cells.
+
+    Returns (service, point, channel, flagged, n, float32 payloads). float32
+    stays exact for a month too: sums of multiples of 1/16 below 2^24/16
+    (docs/aggregation.md), so the float64 sum casts back without rounding.
+    """
+    channel = np.asarray(channel, dtype=object)
+    code, _ = pd.factorize(channel)
+    gid, first = cell_ids([np.asarray(service, dtype=np.int64), np.asarray(point, dtype=np.int64),
+                           np.asarray(code, dtype=np.int64), np.asarray(flagged, dtype=np.int64)])
+    total = group_sum(gid, np.asarray(sums, dtype=float), len(first)).astype(PAYLOAD_DTYPE)
+    counts = np.bincount(gid, weights=np.asarray(n, dtype=float), minlength=len(first))
+    return service[first], point[first], channel[first], flagged[first], counts, total
+
+
+def store(s: Session, qid: int, layout: Layout, unit_id: int, month: date, cells: tuple) -> None:
+    """Replace a month's cells and `stat_month_day` rows (every day of it marked; the caller holds the lock)."""
+    for model, column in ((StatMonthCell, StatMonthCell.month), (StatMonthDay, StatMonthDay.month)):
+        s.execute(delete(model).where(model.questionnaire_id == qid, model.method == layout.method,
+                                      model.unit_id == unit_id, column == month))
+    service, point, channel, flagged, n, payload = cells
+    write_cells(s, StatMonthCell, qid, layout.method, unit_id, service, point, channel, flagged,
+                np.full(len(n), month.toordinal(), dtype=np.int64), n, payload)
+    days = [month + timedelta(days=d) for d in range(month_end(month).day)]
+    write_markers(s, StatMonthDay, qid, layout.method, unit_id, days, months=[month] * len(days))
+
+
 def build(s: Session, qid: int, layout: Layout, unit_id: int, month: date) -> bool:
-    """Sum a month's day cells into month cells, if every day of it is marked (caller holds the lock)."""
+    """Sum a month's stored day cells into month cells, if every day of it is marked (caller holds the lock).
+
+    The rollup job sums the months it has just built from the day cells in
+    memory (survey/results/rollup.py); this reads them back, for a month
+    whose days were built in different runs.
+    """
     last = month_end(month)
     marked = s.scalar(select(func.count()).select_from(StatDay).where(
         StatDay.questionnaire_id == qid, StatDay.method == layout.method, StatDay.unit_id == unit_id,
@@ -100,27 +135,18 @@ def build(s: Session, qid: int, layout: Layout, unit_id: int, month: date) -> bo
                             StatCell.n, StatCell.payload)
                      .where(StatCell.questionnaire_id == qid, StatCell.method == layout.method,
                             StatCell.unit_id == unit_id, StatCell.day >= month, StatCell.day <= last)).all()
-    for model, column in ((StatMonthCell, StatMonthCell.month), (StatMonthDay, StatMonthDay.month)):
-        s.execute(delete(model).where(model.questionnaire_id == qid, model.method == layout.method,
-                                      model.unit_id == unit_id, column == month))
     if rows:
         cols = list(zip(*rows))
-        keys = pd.DataFrame({"service": cols[0], "point": [-1 if p is None else p for p in cols[1]],
-                             "channel": cols[2], "flagged": cols[3]})
-        gid = keys.groupby(list(MONTH_KEYS), sort=False).ngroup().to_numpy()
-        _, first = np.unique(gid, return_index=True)
         sums = np.frombuffer(b"".join(cols[5]), dtype=PAYLOAD_DTYPE).reshape(len(rows), layout.size)
-        # float32 stays exact for a month too: sums of multiples of 1/16 below 2^24/16 (docs/aggregation.md)
-        total = group_sum(gid, sums.astype(float), len(first)).astype(PAYLOAD_DTYPE)
-        n = np.bincount(gid, weights=np.asarray(cols[4], dtype=float), minlength=len(first))
-        k = keys.iloc[first].reset_index(drop=True)
-        s.execute(insert(StatMonthCell), [
-            {"questionnaire_id": qid, "method": layout.method, "unit_id": unit_id, "service_id": int(sv),
-             "service_point_id": None if p < 0 else int(p), "channel": ch, "flagged": bool(fl), "month": month,
-             "n": int(cnt), "payload": payload.tobytes()}
-            for sv, p, ch, fl, cnt, payload in zip(k.service, k.point, k.channel, k.flagged, n, total)])
-    s.execute(insert(StatMonthDay), [{"questionnaire_id": qid, "method": layout.method, "unit_id": unit_id,
-                                      "day": month + timedelta(days=d), "month": month} for d in range(last.day)])
+        cells = sum_days(np.asarray(cols[0], dtype=np.int64),
+                         np.array([-1 if p is None else p for p in cols[1]], dtype=np.int64),
+                         np.asarray(cols[2], dtype=object), np.asarray(cols[3], dtype=bool),
+                         np.asarray(cols[4], dtype=np.int64), sums)
+    else:
+        empty = np.zeros(0, dtype=np.int64)
+        cells = (empty, empty, np.zeros(0, dtype=object), np.zeros(0, dtype=bool), empty,
+                 np.zeros((0, layout.size), dtype=PAYLOAD_DTYPE))
+    store(s, qid, layout, unit_id, month, cells)
     return True
 
 
