@@ -5,7 +5,7 @@ from flask import Response, abort, render_template
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from survey import audit, db, params, posters, qr
+from survey import audit, db, params
 from survey.admin import posters_bp as bp
 from survey.admin.counters import visible_point
 from survey.auth.access import current_user, requires, visible_unit_ids
@@ -13,8 +13,7 @@ from survey.auth.nav import nav_item
 from survey.catalogue.queries import points_of_units
 from survey.links import base_url, loopback_base_url, survey_url
 
-KINDS = {"counters": (posters.counter_sheets, posters.counter_posters),
-         "services": (posters.service_sheets, posters.service_cards)}
+KINDS = {"counters": ("counter_sheets", "counter_posters"), "services": ("service_sheets", "service_cards")}
 
 
 def _point_id() -> int | None:
@@ -42,8 +41,11 @@ def index():
 @db.commits
 def pdf(kind: str):
     """A4 posters (one per counter) or card sheets (one per service), for all or one counter."""
+    # deferred: a worker that never prints need not hold the PDF, DOCX and image libraries
+    from survey import posters
+
     points = _points()
-    make_sheets, render = KINDS[kind]
+    make_sheets, render = (getattr(posters, name) for name in KINDS[kind])
     sheets = make_sheets(points)
     if not sheets:
         abort(404)
@@ -63,6 +65,9 @@ def counter_qr(point_id: int, fmt: str):
         abort(404)
     url = survey_url(point)
     # A QR only the server can open is labelled so on the image itself.
+    # deferred: a worker that never prints need not hold the PDF, DOCX and image libraries
+    from survey import qr
+
     warning = qr.LOOPBACK_WARNING if loopback_base_url() else ()
     body, mimetype = ((qr.svg(url, warning=warning), "image/svg+xml") if fmt == "svg"
                       else (qr.png(url, warning=warning), "image/png"))

@@ -6,7 +6,7 @@ from flask import Flask
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from survey import audit, db, qr
+from survey import audit, db
 from survey.catalogue import operations as ops
 from survey.catalogue import queries
 from survey.links import survey_url
@@ -76,6 +76,8 @@ def create(name: str, unit_code: str, service_codes: tuple[str, ...], field_code
 @click.option("--qr", "draw", is_flag=True, help="Also draw each QR code in the terminal.")
 def list_command(unit_code: str | None, draw: bool) -> None:
     """List counters with their survey address."""
+    from survey import qr  # deferred: the CLI is registered in every worker, which need not hold qrcode
+
     s = db.session()
     for point in queries.service_points(s, _unit(unit_code) if unit_code else None):
         url = survey_url(point) if point.token else "(QR revoked)"

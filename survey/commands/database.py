@@ -1,19 +1,30 @@
 """`sipas db …`: Alembic migrations, with the URL taken from the app's settings."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
-from alembic import command
-from alembic.config import Config
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from survey.paths import migrations_dir
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 db_cli = AppGroup("db", help="Create and migrate the database schema.")
+
+
+def _alembic():
+    from alembic import command  # on demand: a serving worker never migrates
+
+    return command
 
 
 def alembic_config(url: str | None = None) -> Config:
     """Build the Alembic configuration; the app's DATABASE_URL is the one source."""
+    from alembic.config import Config  # on demand: a serving worker never migrates
+
     cfg = Config()
     cfg.set_main_option("script_location", str(migrations_dir()))
     # '%' is Alembic's interpolation character; a password may contain it.
@@ -25,7 +36,7 @@ def alembic_config(url: str | None = None) -> Config:
 @click.argument("revision", default="head")
 def upgrade(revision: str) -> None:
     """Migrate the database up to REVISION (default: the newest)."""
-    command.upgrade(alembic_config(), revision)
+    _alembic().upgrade(alembic_config(), revision)
     click.echo(f"Database at {revision}.")
 
 
@@ -33,19 +44,19 @@ def upgrade(revision: str) -> None:
 @click.argument("revision")
 def downgrade(revision: str) -> None:
     """Migrate the database down to REVISION."""
-    command.downgrade(alembic_config(), revision)
+    _alembic().downgrade(alembic_config(), revision)
 
 
 @db_cli.command("current")
 def current() -> None:
     """Show the database's revision."""
-    command.current(alembic_config(), verbose=False)
+    _alembic().current(alembic_config(), verbose=False)
 
 
 @db_cli.command("check")
 def check() -> None:
     """Fail if the models differ from what the migrations create."""
-    command.check(alembic_config())
+    _alembic().check(alembic_config())
 
 
 @db_cli.command("revision")
@@ -53,7 +64,7 @@ def check() -> None:
 @click.option("--autogenerate", is_flag=True)
 def revision(message: str, autogenerate: bool) -> None:
     """Write a new migration script."""
-    command.revision(alembic_config(), message=message, autogenerate=autogenerate)
+    _alembic().revision(alembic_config(), message=message, autogenerate=autogenerate)
 
 
 def register(app: Flask) -> None:

@@ -5,7 +5,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
-from survey import db, demo, qr
+from survey import db, demo
 from survey.auth.operations import ensure_demo_admin
 from survey.demo.responses import seed_responses
 from survey.links import base_url, describe_base_url, survey_url
@@ -20,6 +20,8 @@ demo_cli = AppGroup("demo", help="Demo data.")
               help="Also add this many synthetic responses (only if the commune has none).")
 def seed(quiet: bool, responses: int) -> None:
     """Create or refresh the demo commune, its counters and procedures."""
+    from survey import qr  # deferred: the CLI is registered in every worker, which need not hold qrcode
+
     s = db.session()
     sync_shipped(s)
     commune, points = demo.seed(s)

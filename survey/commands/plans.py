@@ -13,7 +13,6 @@ from survey.frame.operations import import_dossiers
 from survey.frame.reader import FrameFileError, read_table
 from survey.invitations.operations import issue_for_sample
 from survey.invitations.queries import unused
-from survey.invitations.slips import slips_pdf
 from survey.links import base_url
 from survey.models import Plan, Unit
 from survey.plans import sampling
@@ -74,6 +73,9 @@ def draw(plan_id: int, seed: int | None) -> None:
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
 def slips(plan_id: int, out: Path) -> None:
     """Write the unused invitation slips of a plan as a PDF."""
+    # deferred: the CLI is registered in every worker, which need not hold the PDF libraries
+    from survey.invitations.slips import slips_pdf
+
     plan = _plan(plan_id)
     rows = [{"code": i.code, "unit": plan.unit.name, "service": i.service.name, "expires": i.expires_on}
             for i in unused(db.session(), plan.id)]

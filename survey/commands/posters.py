@@ -8,7 +8,7 @@ from flask import Flask
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from survey import db, posters
+from survey import db
 from survey.catalogue.queries import service_points
 from survey.links import describe_base_url, loopback_base_url
 from survey.models import Unit
@@ -23,6 +23,9 @@ from survey.models import Unit
 @click.option("--unit", "unit_code", help="Only the counters of this unit (code).")
 def posters_command(out_file: Path, kind: str, unit_code: str | None) -> None:
     """Write QR posters for printing."""
+    # deferred: the CLI is registered in every worker, which need not hold the PDF libraries
+    from survey import posters
+
     s = db.session()
     unit = None
     if unit_code:

@@ -8,7 +8,7 @@ from flask import Flask
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from survey import db, qr
+from survey import db
 from survey.catalogue.queries import service_points
 from survey.links import describe_base_url, loopback_base_url, survey_url
 from survey.models import Service
@@ -23,6 +23,8 @@ from survey.models import Service
 @click.option("--no-terminal", is_flag=True, help="Do not draw the QR in the terminal.")
 def qr_command(point_id: int | None, service_code: str | None, out_dir: Path, no_terminal: bool) -> None:
     """Print counters' survey QR codes and write them as SVG and PNG."""
+    from survey import qr  # deferred: the CLI is registered in every worker, which need not hold qrcode
+
     s = db.session()
     points = [p for p in service_points(s) if point_id in (None, p.id)]
     if not points:

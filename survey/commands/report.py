@@ -9,8 +9,6 @@ from flask.cli import with_appcontext
 
 from survey import db
 from survey.models import Plan
-from survey.report.data import gather
-from survey.report.document import build
 
 
 @click.command("report")
@@ -19,6 +17,10 @@ from survey.report.document import build
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="DOCX file to write.")
 def report(plan_id: int, out: Path) -> None:
     """Write a plan's report (DOCX, Vietnamese) with its results and PAR figures."""
+    # deferred: the CLI is registered in every worker, which need not hold the DOCX libraries
+    from survey.report.data import gather
+    from survey.report.document import build
+
     s = db.session()
     plan = s.get(Plan, plan_id)
     if plan is None:

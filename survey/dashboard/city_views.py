@@ -14,7 +14,6 @@ from survey.dashboard.queries import choices
 from survey.exports.city import city_workbook
 from survey.exports.operations import describe
 from survey.models import Unit
-from survey.report.city import city_report
 from survey.results import city_wording, forms
 from survey.results.city import CityView, city_view, communes_of, sorted_rows
 from survey.results.config import Method, definition, overall_label, overall_short
@@ -101,6 +100,9 @@ def city_xlsx():
 @requires("export_figures")
 @db.commits
 def city_docx():
+    # deferred: a worker that never prints need not hold the PDF, DOCX and image libraries
+    from survey.report.city import city_report
+
     view, f, extra = _view()
     audit.record("export", "city.docx", describe("city", "docx", f))
     return send_file(io.BytesIO(city_report(view, f, extra["q"])), mimetype=DOCX, as_attachment=True,

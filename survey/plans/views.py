@@ -15,7 +15,6 @@ from survey.frame.operations import import_dossiers
 from survey.frame.reader import FrameFileError, read_table
 from survey.invitations.operations import issue, issue_for_sample
 from survey.invitations.queries import unused
-from survey.invitations.slips import slips_pdf
 from survey.links import base_url
 from survey.plans import bp, sampling
 from survey.plans.attribution import outside_counts, plan_counts
@@ -25,7 +24,6 @@ from survey.plans.operations import PlanError, apply_report_settings, save_plan,
 from survey.plans.queries import plans_for_units, results_filters, results_method
 from survey.questionnaire.loader import shipped
 from survey.report.data import gather
-from survey.report.document import build
 from survey.results.config import overall_short
 from survey.results.filters import Period
 from survey.results.wording import method_lines
@@ -131,6 +129,9 @@ def invitations(plan_id: int):
 @requires("print_invitations")
 @db.commits
 def slips(plan_id: int):
+    # deferred: a worker that never prints need not hold the PDF, DOCX and image libraries
+    from survey.invitations.slips import slips_pdf
+
     plan = plan_or_404(plan_id)
     rows = [{"code": i.code, "unit": plan.unit.name, "service": i.service.name, "expires": i.expires_on}
             for i in unused(db.session(), plan.id, params.identifier(params.arg("service"), _("Thủ tục")))]
@@ -173,6 +174,9 @@ def report_settings(plan_id: int):
 @requires("download_report")
 @db.commits
 def report(plan_id: int):
+    # deferred: a worker that never prints need not hold the PDF, DOCX and image libraries
+    from survey.report.document import build
+
     s, plan = db.session(), plan_or_404(plan_id)
     audit.record("plan.report", f"plan:{plan_id}")
     return send_file(io.BytesIO(build(gather(s, plan))), DOCX, as_attachment=True,
