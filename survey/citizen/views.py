@@ -42,6 +42,7 @@ def _refused(kind: str, token: str, kiosk_token: str | None = None):
 @bp.route("/s/<token>", methods=["GET", "POST"])
 @bp.route("/s/<token>/<service_code>", methods=["GET", "POST"])
 @requires("answer_survey")
+@db.retried_if_disconnected
 def form(token: str, service_code: str | None = None):
     """Show the questionnaire for a counter's QR, or take its submission."""
     counter = counters.lookup(db.session, "qr", token)
@@ -59,6 +60,7 @@ def form(token: str, service_code: str | None = None):
 
 @bp.route("/k/<kiosk_token>", methods=["GET", "POST"])
 @requires("answer_survey")
+@db.retried_if_disconnected
 def kiosk(kiosk_token: str):
     """The same form on a registered counter tablet, recorded as channel 'kiosk'."""
     counter = counters.lookup(db.session, "kiosk", kiosk_token)

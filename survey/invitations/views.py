@@ -39,6 +39,7 @@ def enter():
 @bp.route("/m/<code>", methods=["GET", "POST"])
 @csrf.exempt  # checked inside the citizen submit, like the counter form
 @requires("answer_survey")
+@db.retried_if_disconnected
 def form(code: str):
     """Open the form with the invitation's service preset; store with channel 'invitation'."""
     clean = normalise(code)
