@@ -91,6 +91,11 @@ class SufficientStats:
         n, answered, satisfied, aa, ay, yy = (array(f) for f in _ARRAYS)
         return SufficientStats(self.codes, n, answered, satisfied, aa, ay, yy, keys=keys, method=self.method)
 
+    def subset(self, keep: np.ndarray) -> "SufficientStats":
+        """The groups where the boolean mask ``keep`` is true."""
+        keep = np.asarray(keep, dtype=bool)
+        return self._with(lambda f: getattr(self, f)[keep], self.keys[keep].reset_index(drop=True))
+
     def regroup(self, columns: Sequence[str] = ()) -> "SufficientStats":
         """Coarser groups: sum the groups that share ``columns`` of the keys.
 

@@ -71,8 +71,8 @@ def publication(s: Session, unit: Unit, period: Period, method: Method, form: st
 
 def city_publication(s: Session, city: Unit, period: Period, method: Method,
                      form: str | None = None) -> tuple[CityView, FormChoice]:
-    """Every commune's figures of the year for the public page (the page hides those under min n)."""
+    """Every published commune's figures of the year; those under min n are in no figure (city_view)."""
     f, choice = forms.choose(s, Filters(unit_ids=tuple(sorted(unit_and_descendants(s, city.id))),
                                         period=period), form)
     elements = [e.code for e in definition(f.questionnaire).elements]
-    return city_view(s, city, f, method, elements), choice
+    return city_view(s, city, f, method, elements, published_min_n=method.min_n), choice

@@ -45,8 +45,7 @@ def city_page(unit_code: str):
     view, choice = city_publication(s, city, period, Method.from_config(), request.args.get("bang_hoi"))
     names = item_names(choice.shown.versions)
     names["SIPAS"] = overall_label(definition(choice.shown.versions[-1]))
-    shown = [r for r in view.rows if r.sipas.n >= view.method.min_n]
-    body = render_template("public/city.html", view=view, shown=shown, hidden=len(view.rows) - len(shown),
+    body = render_template("public/city.html", view=view, shown=view.rows, hidden=view.left_out,
                            period=period, names=names, choice=choice, pct=charts.pct,
                            rule_text=city_wording.rule_text(view.rule), kind_label=city_wording.kind_label,
                            overall_short=overall_short(choice.shown.definition),

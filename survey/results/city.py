@@ -65,6 +65,7 @@ class CityView:
     method: Method                   # the communes' own figures
     rule: str                        # how the city figure is formed
     adjustment: str                  # "holm" or "bh"
+    left_out: int = 0                # communes under the public page's minimum n: in no figure
 
     @property
     def n(self) -> int:
@@ -100,9 +101,18 @@ def _weights(rule: str, n: np.ndarray, services: np.ndarray) -> np.ndarray:
 
 
 def city_view(s: Session, city: Unit, f: Filters, method: Method, elements: list[str],
-              rule: str | None = None, adjustment: str | None = None) -> CityView:
-    """Every commune of `city` for the selection `f` (its unit scope is replaced by the communes)."""
+              rule: str | None = None, adjustment: str | None = None,
+              published_min_n: int | None = None) -> CityView:
+    """Every commune of `city` for the selection `f` (its unit scope is replaced by the communes).
+
+    `published_min_n`: the public page's view. Communes under this n are
+    left out of the city figure, its n and the ranking, not only hidden in
+    the table: with a city figure over every commune, the published ones
+    and the rule would give away a hidden commune's figure (one hidden
+    commune under mean_of_units is 114 × city − the sum of the others).
+    """
     rule, adjustment = rule or city_rule(), adjustment or city_adjustment()
+    left_out = 0
     if adjustment not in ADJUSTMENTS:
         raise ValueError(f"unknown adjustment {adjustment!r}")
     communes = communes_of(s, city.id)
@@ -124,6 +134,15 @@ def city_view(s: Session, city: Unit, f: Filters, method: Method, elements: list
     parts = {unit: rows for unit, rows in per_unit.groupby("unit", sort=False)} if len(per_unit) else {}
     empty = per_unit.iloc[0:0]
     figures = {u.id: _figures(parts.get(u.id, empty), codes) for u in communes}
+    if published_min_n is not None:
+        shown = [u for u in communes if figures[u.id]["SIPAS"].n >= published_min_n]
+        if len(shown) < len(communes) and len(stats.n):
+            mask = stats.keys["unit"].isin([u.id for u in shown]).to_numpy()
+            whole = queries.estimates(stats.subset(mask), f, city_method, ()) if mask.any() \
+                else pd.DataFrame(columns=["code"])
+            if by_service:
+                services = services.reindex([u.id for u in shown])
+        left_out, communes = len(communes) - len(shown), shown
     sipas = [figures[u.id]["SIPAS"] for u in communes]
     n = np.array([x.n for x in sipas], dtype=float)
     ranking = against_combination([x.estimate for x in sipas], [x.se for x in sipas],
@@ -132,7 +151,7 @@ def city_view(s: Session, city: Unit, f: Filters, method: Method, elements: list
     rows = [CommuneRow(u.id, u.code, u.name, u.kind, figures[u.id], float(r.difference), float(r.ci_low),
                        float(r.ci_high), float(r.p_adjusted), str(r.direction))
             for u, r in zip(communes, ranking.itertuples(index=False))]
-    return CityView(city, rows, _figures(whole, codes), elements, method, rule, adjustment)
+    return CityView(city, rows, _figures(whole, codes), elements, method, rule, adjustment, left_out)
 
 
 def sorted_rows(rows: list[CommuneRow], key: str, descending: bool) -> list[CommuneRow]:

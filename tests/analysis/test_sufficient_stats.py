@@ -144,3 +144,13 @@ def test_lonely_stratum_rule_through_statistics():
         assert (ours["lonely_strata"] == 1).all() and (ours["lonely_rule"] == rule).all()
     with pytest.raises(ValueError, match="only one response"):
         estimate_from_stats(stats, by=[], strata="service", lonely="fail")
+
+
+def test_subset_keeps_the_chosen_groups_as_if_only_their_rows_were_given():
+    df = make_responses(n=600, missing=0.2)
+    stats = sufficient_stats(df, by=["service"])
+    keep = stats.keys["service"].isin(sorted(df.service.unique())[::2]).to_numpy()
+    part = stats.subset(keep)
+    rows = df[df.service.isin(set(stats.keys["service"][keep]))]
+    assert len(part.n) == keep.sum() < len(stats.n)
+    assert_same_table(estimate_from_stats(part.regroup()), estimate(rows))

@@ -36,9 +36,27 @@ def test_every_published_commune_with_intervals(app, client, demo):
         for item in ("SIPAS", "TC", "PA"):
             r = per.loc[(code, item)]
             assert f"{pct(r.estimate)}<br><small>{pct(r.ci_low)} – {pct(r.ci_high)}</small>" in html
-    city = per.xs("SIPAS", level="code").estimate.mean()  # mean of units: the default rule
+    # mean of units (the default rule) over the published communes only: C-FEW is in no figure
+    city = per.xs("SIPAS", level="code").loc[shown].estimate.mean()
     assert f'<span class="big">{pct(city)}</span>' in html
+    assert f"Số phiếu: {120 + 120 + 80}</p>" in html
     assert "<script" not in html and "nonce" not in html
+
+
+def test_a_hidden_commune_cannot_be_read_off_the_page(app, client, demo):
+    """Whatever a commune under the minimum n answered, the public page is the same bytes."""
+    cities = seed_cities(app, demo)
+    url = URL.format(code=_city_code(app, demo))
+    before = client.get(url).get_data(as_text=True)
+    with app.app_context():
+        s = db.session()
+        from sqlalchemy import select
+        for r in s.scalars(select(Response).where(Response.unit_id == cities.ids["C-FEW"])):
+            r.answers = s.get(Questionnaire, r.questionnaire_id).pack(dict.fromkeys((c.code for c in Q.criteria), 1))
+        s.commit()
+    after = client.get(url).get_data(as_text=True)
+    assert "chỉ tính các đơn vị được công bố" in after
+    assert after == before
 
 
 def test_cache_headers_and_not_modified(app, client, demo):
