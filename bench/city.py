@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import statistics
 import subprocess
@@ -206,8 +207,24 @@ def _clear(url: str) -> None:
     engine.dispose()
 
 
-def _rollup(url: str, communes: int | None = None) -> float:
-    """Seconds to build the cache of the whole city (or of its first `communes`)."""
+def _backend_cpu(engine) -> float:
+    """CPU seconds used so far by the PostgreSQL backends of `engine`'s pooled connections (same host)."""
+    from sqlalchemy import text
+
+    total = 0.0
+    with engine.connect() as conn:
+        pids = conn.execute(text("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")).scalars()
+        for pid in pids:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def _rollup(url: str, communes: int | None = None, cpu: dict | None = None) -> float:
+    """Seconds to build the cache of the whole city (or of its first `communes`); `cpu` gets CPU seconds."""
     from sqlalchemy import select
 
     from survey import db
@@ -221,9 +238,14 @@ def _rollup(url: str, communes: int | None = None) -> float:
             units = list(db.session().scalars(select(Unit.id).where(Unit.code.like("B%"))
                                               .order_by(Unit.code).limit(communes)))
             db.session().rollback()
+        own = resource.getrusage(resource.RUSAGE_SELF)
         t0 = time.perf_counter()
         rollup.build(db.engine(), ("top2box",), units)
         seconds = time.perf_counter() - t0
+        after = resource.getrusage(resource.RUSAGE_SELF)
+        if cpu is not None:
+            cpu["python"] = after.ru_utime + after.ru_stime - own.ru_utime - own.ru_stime
+            cpu["postgres"] = _backend_cpu(db.engine())  # its backends were started for the build
     app.extensions["sipas.engine"].dispose()
     return seconds
 
@@ -236,13 +258,15 @@ def rollup_only(url: str, communes: int | None) -> None:
     responses, _ = _sql(url, "SELECT count(*) FROM response" + where)
     _clear(url)
     load = Path("/proc/loadavg").read_text().split()[:3]
-    seconds = _rollup(url, communes)
+    cpu: dict = {}
+    seconds = _rollup(url, communes, cpu)
     cells, _ = _sql(url, "SELECT pg_total_relation_size('stat_cell') + pg_total_relation_size('stat_month_cell')")
     rows, _ = _sql(url, "SELECT (SELECT count(*) FROM stat_cell) || ' day cells, ' || "
                         "(SELECT count(*) FROM stat_month_cell) || ' month cells'")
     after = Path("/proc/loadavg").read_text().split()[:3]
     print(f"rollup build: {responses} responses, {seconds:.1f} s = {seconds / (responses / 1e6):.1f} s per million; "
-          f"{rows}, {cells / 2**20:.0f} MB (stat_cell + stat_month_cell); "
+          f"{rows}, {cells / 2**20:.0f} MB (stat_cell + stat_month_cell); CPU: Python {cpu['python']:.1f} s, "
+          f"PostgreSQL backends {cpu['postgres']:.1f} s; "
           f"load average {' '.join(load)} before, {' '.join(after)} after")
 
 

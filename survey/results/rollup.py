@@ -17,11 +17,13 @@ commits first and is seen by the build.
 from __future__ import annotations
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import numpy as np
 import pandas as pd
+from scipy.sparse import csc_matrix
 from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
@@ -30,7 +32,7 @@ from survey.models.rollup_triggers import LOCK_CLASS
 from survey.questionnaire.loader import shipped
 from survey.results import months, packed
 from survey.results.cell_store import write_cells, write_markers
-from survey.results.cells import SLICE, cell_ids, group_sum
+from survey.results.cells import SLICE, cell_ids
 from survey.results.filters import LOCAL
 from survey.results.layout import PAYLOAD_DTYPE, Layout, layout_of
 
@@ -42,6 +44,10 @@ BATCH_DAYS = 31  # longest run of days `runs` returns (the live reads of selecti
 # Calendar months per build transaction: bounds its lock time and memory (the
 # responses are held compactly, ~50 bytes each, the cells of the block in float32).
 BATCH_MONTHS = 12
+# PostgreSQL: units built at once, each in its own transactions and thread:
+# while one waits for the database (its COPY, its read), the other computes
+# (numpy, scipy and psycopg release the GIL). Two cores, two workers.
+WORKERS = 2
 
 
 def live_from(now: datetime | None = None) -> date:
@@ -174,28 +180,37 @@ def read(s: Session, qid: int, layout: Layout, unit_id: int, first: date, last: 
     return out
 
 
+def _summed(columns: list[np.ndarray], n: np.ndarray, sums: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray,
+                                                                            np.ndarray]:
+    """Rows (cells) with equal `columns` added: (cell id of each row, first row of each cell, n, float32 sums).
+
+    One sparse product (the cells x rows indicator times the rows' sums), in
+    float32: every sum is a multiple of 1/16 below 2^20, so exact (docs/aggregation.md).
+    """
+    gid, first = cell_ids(columns)
+    ones = csc_matrix((np.ones(len(gid), dtype=np.float32), gid, np.arange(len(gid) + 1)),
+                      shape=(len(first), len(gid)))
+    total = np.asarray(ones @ np.asarray(sums, dtype=np.float32), dtype=PAYLOAD_DTYPE)
+    return gid, first, np.bincount(gid, weights=n, minlength=len(first)).astype(np.int64), total
+
+
 def aggregate(chunks: list[Chunk], layout: Layout) -> DayCells:
     """Sum the responses of `chunks` into day cells (Layout.cell_sums, SLICE responses at a time)."""
-    parts = []
-    for c in chunks:
-        gid, first = cell_ids([c.service, c.point, c.day * 2 + c.flagged])
-        sums = np.zeros((len(first), layout.size), dtype=PAYLOAD_DTYPE)
-        for lo in range(0, len(gid), SLICE):
-            layout.cell_sums(c.values[lo:lo + SLICE], gid[lo:lo + SLICE], len(first), dtype=np.float32, out=sums)
-        parts.append((c.service[first], c.point[first], np.full(len(first), c.channel, dtype=object),
-                      c.flagged[first], c.day[first], np.bincount(gid, minlength=len(first)), sums))
-    if not parts:
+    if not chunks:
         empty = np.zeros(0, dtype=np.int64)
         return DayCells(empty, empty, np.zeros(0, dtype=object), np.zeros(0, dtype=bool), empty, empty,
                         np.zeros((0, layout.size), dtype=PAYLOAD_DTYPE))
-    service, point, channel, flagged, day, n, sums = (np.concatenate(col) for col in zip(*parts))
-    code, _ = pd.factorize(channel)
-    gid, first = cell_ids([service, point, np.asarray(code, dtype=np.int64), day * 2 + flagged])
-    if len(first) < len(n):  # a cell split over chunks (answers of different widths): add its parts, exactly
-        sums = group_sum(gid, sums.astype(float), len(first)).astype(PAYLOAD_DTYPE)
-        n = np.bincount(gid, weights=n, minlength=len(first)).astype(np.int64)
-        service, point, channel, flagged, day = service[first], point[first], channel[first], flagged[first], day[first]
-    return DayCells(service, point, channel, flagged, day, n, sums)
+    names = sorted({c.channel for c in chunks})
+    code = np.concatenate([np.full(len(c.service), names.index(c.channel), dtype=np.int64) for c in chunks])
+    service, point, day = (np.concatenate([getattr(c, k) for c in chunks]) for k in ("service", "point", "day"))
+    flagged = np.concatenate([c.flagged for c in chunks])
+    values = np.concatenate([c.values for c in chunks])
+    gid, first = cell_ids([service, point, code, day * 2 + flagged])
+    sums = np.zeros((len(first), layout.size), dtype=PAYLOAD_DTYPE)
+    for lo in range(0, len(gid), SLICE):  # one cell's responses may lie in several slices: sums add up, exactly
+        layout.cell_sums(values[lo:lo + SLICE], gid[lo:lo + SLICE], len(first), dtype=np.float32, out=sums)
+    return DayCells(service[first], point[first], np.array(names, dtype=object)[code[first]], flagged[first],
+                    day[first], np.bincount(gid, minlength=len(first)), sums)
 
 
 _PG_REPLACE = text("""
@@ -211,15 +226,19 @@ SELECT 1""")
 
 
 def _month_cells(cells: DayCells, month_list: list[date]) -> tuple:
-    """The month cells of `month_list` (whole months all of whose days are in `cells`), one row set."""
-    parts = []
-    for month in month_list:
-        end = months.month_end(month)
-        inside = (cells.day >= month.toordinal()) & (cells.day <= end.toordinal())
-        summed = months.sum_days(cells.service[inside], cells.point[inside], cells.channel[inside],
-                                 cells.flagged[inside], cells.n[inside], cells.sums[inside])
-        parts.append(summed + (np.full(len(summed[4]), month.toordinal(), dtype=np.int64),))
-    return tuple(np.concatenate(col) for col in zip(*parts))
+    """The month cells of `month_list` (whole months all of whose days are in `cells`), one row set.
+
+    (service, point, channel, flagged, n, float32 payloads, month ordinal), as months.sum_days per month.
+    """
+    local = (cells.day - packed.EPOCH_ORDINAL).astype("datetime64[D]")
+    month = local.astype("datetime64[M]").astype("datetime64[D]").astype(np.int64) + packed.EPOCH_ORDINAL
+    keep = np.isin(month, [m.toordinal() for m in month_list])
+    code, _ = pd.factorize(cells.channel[keep])
+    _, first, n, total = _summed([cells.service[keep], cells.point[keep], np.asarray(code, dtype=np.int64),
+                                  cells.flagged[keep].astype(np.int64), month[keep]],
+                                 cells.n[keep], cells.sums[keep])
+    return (cells.service[keep][first], cells.point[keep][first], cells.channel[keep][first],
+            cells.flagged[keep][first], n, total, month[keep][first])
 
 
 def _replace(s: Session, qid: int, layout: Layout, unit_id: int, first: date, last: date, cells: DayCells,
@@ -402,7 +421,6 @@ def build(bind, methods: tuple[str, ...], units: list[int] | None = None, start:
     """
     definitions = shipped()
     last = min(end or date.max, live_from() - timedelta(days=1))
-    responses = built = 0
     with Session(bind) as s:
         questionnaires = s.execute(select(Questionnaire.id, Questionnaire.code, Questionnaire.version)).all()
         if units is None:
@@ -415,14 +433,22 @@ def build(bind, methods: tuple[str, ...], units: list[int] | None = None, start:
                 first = first_day(s, qid, unit)
                 if first is not None:
                     series.append((qid, definitions[(code, version)], unit, max(first, start or first)))
-    for qid, definition, unit, first in series:
-        for method in methods:
-            if first <= last:
-                layout = layout_of(definition, method)
-                responses += fill(bind, qid, layout, unit, first, last, refresh=refresh)
-                fill_months(bind, qid, layout, unit, first, last)
-                built += 1
-    return responses, built
+    jobs = [(qid, layout_of(definition, method), unit, first)
+            for qid, definition, unit, first in series for method in methods if first <= last]
+
+    def one(job: tuple) -> int:
+        qid, layout, unit, first = job
+        read = fill(bind, qid, layout, unit, first, last, refresh=refresh)
+        fill_months(bind, qid, layout, unit, first, last)
+        return read
+
+    workers = WORKERS if bind.dialect.name == "postgresql" else 1  # SQLite has one writer
+    if workers > 1 and len(jobs) > 1:
+        with ThreadPoolExecutor(workers) as pool:
+            counts = list(pool.map(one, jobs))
+    else:
+        counts = [one(job) for job in jobs]
+    return sum(counts), len(jobs)
 
 
 def clear(s: Session) -> None:
