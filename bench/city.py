@@ -198,12 +198,8 @@ def _clear(url: str) -> None:
     from sqlalchemy import create_engine, text
 
     engine = create_engine(normalise_database_url(url))
-    with engine.begin() as conn:
-        for table in ("stat_month_day", "stat_month_cell", "stat_day", "stat_cell"):
-            conn.execute(text(f"DELETE FROM {table}"))
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        for table in ("stat_month_day", "stat_month_cell", "stat_day", "stat_cell"):
-            conn.execute(text(f"VACUUM {table}"))  # dead rows of the last run would slow this one
+    with engine.begin() as conn:  # TRUNCATE, not DELETE: the sizes measured after the build are its own
+        conn.execute(text("TRUNCATE stat_month_day, stat_month_cell, stat_day, stat_cell"))
     engine.dispose()
 
 
