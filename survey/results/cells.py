@@ -33,7 +33,8 @@ class Cells:
             gid = np.zeros(len(self.n), dtype=np.int64)
         groups = int(gid.max()) + 1
         _, first = np.unique(gid, return_index=True)  # ngroup numbers groups 0.. in order of appearance
-        keys = self.keys.iloc[first][list(grain)].reset_index(drop=True)
+        # no key at all: one cell, a frame of no columns with one row (its index says so)
+        keys = self.keys.iloc[first][list(grain)].reset_index(drop=True) if grain else pd.DataFrame(index=range(groups))
         return Cells(keys, np.bincount(gid, weights=self.n, minlength=groups), group_sum(gid, self.sums, groups))
 
     def __add__(self, other: "Cells") -> "Cells":
@@ -65,15 +66,26 @@ def cell_ids(columns: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     return gid, np.sort(first)
 
 
-def aggregate(p: Packed, layout: Layout) -> Cells:
-    """Sum the responses' feature vectors per cell, SLICE responses at a time (cells in order of first row)."""
+def aggregate(p: Packed, layout: Layout, grain: tuple[str, ...] = KEYS) -> Cells:
+    """Sum the responses' feature vectors per cell, SLICE responses at a time (cells in order of first row).
+
+    `grain`: the keys of a cell (a subset of KEYS): a city's comparison sums
+    a million responses into ~1,000 (unit, service) cells, not 400,000 days.
+    """
     if not len(p.unit):
-        return Cells.empty(layout)
-    channel_code, _ = pd.factorize(p.channel)
-    gid, first = cell_ids([p.unit, p.service, p.point, np.asarray(channel_code, dtype=np.int64),
-                           p.flagged.astype(np.int64), p.day])
-    keys = pd.DataFrame({"unit": p.unit[first], "service": p.service[first], "point": p.point[first],
-                         "channel": p.channel[first], "flagged": p.flagged[first], "day": p.day[first]})
+        return Cells.empty(layout, grain)
+    columns = {"unit": p.unit, "service": p.service, "point": p.point, "channel": p.channel,
+               "flagged": p.flagged, "day": p.day}
+
+    def code(name: str) -> np.ndarray:
+        if name == "channel":
+            return np.asarray(pd.factorize(p.channel)[0], dtype=np.int64)
+        return columns[name].astype(np.int64)
+    if grain:
+        gid, first = cell_ids([code(name) for name in grain])
+    else:
+        gid, first = np.zeros(len(p.unit), dtype=np.int64), np.zeros(1, dtype=np.int64)
+    keys = pd.DataFrame({name: columns[name][first] for name in grain}, index=range(len(first)))
     sums = np.zeros((len(first), layout.size))
     for lo in range(0, len(gid), SLICE):
         layout.cell_sums(p.values[lo:lo + SLICE], gid[lo:lo + SLICE], len(first), out=sums)

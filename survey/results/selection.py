@@ -85,7 +85,7 @@ def _live(s: Session, f: Filters, layout: Layout, units, first: date, last: date
         return aggregate(packed.fetch(s, layout, where), layout)
     out = Cells.empty(layout, grain)
     for batch in packed.stream(s, layout, where):  # bounded memory, as cell_batches.summed
-        out += aggregate(batch, layout).collapsed(grain)
+        out += aggregate(batch, layout, grain)
     return out.collapsed(grain)
 
 
