@@ -1,12 +1,13 @@
 """Reading stored cells (day or month) a batch at a time, summed at the grain the caller keeps."""
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
 from sqlalchemy.orm import Session
 
+from survey.results import rows
 from survey.results.cells import KEYS, Cells
 from survey.results.layout import PAYLOAD_DTYPE, Layout
 
@@ -33,28 +34,9 @@ def summed(s: Session, stmt, cells: Callable[[list], Cells], layout: Layout, gra
     its sums per commune and procedure a few MB.
     """
     out = Cells.empty(layout, grain)
-    for part in _batches(s, stmt):
+    for part in rows.batches(s, stmt, BATCH):
         batch = cells([list(col) for col in zip(*part)])
         out += batch if grain == KEYS else batch.collapsed(grain)
         if grain != KEYS and len(out.n) > 4 * BATCH:
             out = out.collapsed(grain)
     return out if grain == KEYS else out.collapsed(grain)
-
-
-def _batches(s: Session, stmt) -> Iterator[Sequence]:
-    """The rows of `stmt`, BATCH at a time, in the session's transaction.
-
-    On PostgreSQL through a binary server-side cursor: in text format each
-    2.4 KB payload travels as 4.7 KB of hex that the server encodes and the
-    client decodes again, most of a city page's reading time.
-    """
-    conn = s.connection()
-    if conn.dialect.name != "postgresql":
-        yield from conn.execute(stmt.execution_options(yield_per=BATCH)).partitions()
-        return
-    compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
-    driver = conn.connection.driver_connection
-    with driver.cursor(name=f"sipas_cells_{id(stmt):x}", binary=True) as cursor:
-        cursor.execute(str(compiled), compiled.params)
-        while rows := cursor.fetchmany(BATCH):
-            yield rows

@@ -16,6 +16,7 @@ from sqlalchemy import BigInteger, cast, func, select
 from sqlalchemy.orm import Session
 
 from survey.models import Questionnaire, Response
+from survey.results import rows
 from survey.results.layout import Layout
 
 EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
@@ -86,7 +87,7 @@ def stream(s: Session, layout: Layout, where: list, batch: int = 20_000) -> Iter
                    Response.flagged, epoch_seconds(s), Response.questionnaire_id, Response.answers)
             .where(*where))
     items = item_lists(s)
-    for part in s.connection().execute(stmt.execution_options(yield_per=batch)).partitions():
+    for part in rows.batches(s, stmt, batch):
         yield _pack(layout, [list(col) for col in zip(*part)], items)
 
 
