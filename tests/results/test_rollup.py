@@ -52,9 +52,10 @@ def _seed(app, demo, n=260, seed=11, today=0) -> pd.DataFrame:
         services = list(s.scalars(select(Service).order_by(Service.id)))[:5]
         points = [p.id for p in demo.points] + [None]
         now = datetime.now(LOCAL)
+        midnight = datetime.combine(now.date(), time(), LOCAL)  # today's stay today when run just after 00:00
         for i in range(n + today):
             local = (datetime.combine(DAY0 + timedelta(days=i % 10), time(23 if i % 4 == 0 else 8, i % 60), LOCAL)
-                     if i < n else now - timedelta(seconds=i))
+                     if i < n else max(now - timedelta(seconds=i), midnight))
             r, row = _response(rng, qid, demo.unit_id, services, points, local)
             s.add(r)
             rows.append(row)
