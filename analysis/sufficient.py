@@ -105,10 +105,14 @@ class SufficientStats:
         gid, keys = group_rows(self.keys, list(columns))
 
         def add(name: str) -> np.ndarray:
+            # bincount over (group, entry) adds in row order from 0.0, the
+            # same sums as np.add.at to the bit, at a fraction of its cost
             arr = getattr(self, name)
-            out = np.zeros((len(keys),) + arr.shape[1:])
-            np.add.at(out, gid, arr)
-            return out
+            flat = arr.reshape(len(arr), int(np.prod(arr.shape[1:])))
+            m = flat.shape[1]
+            where = (gid[:, None] * m + np.arange(m)).ravel()
+            out = np.bincount(where, weights=flat.ravel(), minlength=len(keys) * m)
+            return out.reshape((len(keys),) + arr.shape[1:])
         return self._with(add, keys)
 
 
