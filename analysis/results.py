@@ -140,27 +140,23 @@ def table(keys: pd.DataFrame, labels: Sequence[tuple[str, str]], n: np.ndarray, 
     note = notes[np.where(np.isnan(est), 1, np.where(single, 2, 0))]
     idx_method = np.where(levels == "expectation", "top2box", method).astype(object)
     g = len(keys)
-    out = keys.loc[np.repeat(np.arange(g), n_rows)].reset_index(drop=True)
-    out["level"] = np.tile(levels, g)
-    out["code"] = np.tile(np.array([c for _, c in labels], dtype=object), g)
-    out["n"] = n.ravel().astype(np.int64)
-    out["n_eff"] = n_eff.ravel()
-    out["deff"] = deff.ravel()
-    out["estimate"] = 100 * est.ravel()
-    out["se"] = 100 * se.ravel()
-    out["ci_low"] = 100 * low.ravel()
-    out["ci_high"] = 100 * high.ravel()
-    out["interval"] = interval.ravel()
-    out["conf_level"] = level
-    out["df"] = df.ravel()
-    out["index_method"] = np.tile(idx_method, g)
-    out["aggregation"] = aggregation
-    out["lonely_rule"] = lonely
+    rows = np.repeat(np.arange(g), n_rows)
     touched = np.zeros(g, dtype=np.int64) if lonely_strata is None else lonely_strata
-    out["lonely_strata"] = np.repeat(np.asarray(touched, dtype=np.int64), n_rows)
-    out["low_n"] = ~(out["n_eff"].to_numpy() >= min_n)
-    out["note"] = note.ravel()
-    return out[[*keys.columns, *COLUMNS]]
+    n_eff = n_eff.ravel()
+    # One frame built from whole columns: assigning them one by one costs
+    # more than the arithmetic above for the hundred groups of a page.
+    columns = {
+        "level": np.tile(levels, g), "code": np.tile(np.array([c for _, c in labels], dtype=object), g),
+        "n": n.ravel().astype(np.int64), "n_eff": n_eff, "deff": deff.ravel(),
+        "estimate": 100 * est.ravel(), "se": 100 * se.ravel(), "ci_low": 100 * low.ravel(),
+        "ci_high": 100 * high.ravel(), "interval": interval.ravel(), "conf_level": level, "df": df.ravel(),
+        "index_method": np.tile(idx_method, g), "aggregation": aggregation, "lonely_rule": lonely,
+        "lonely_strata": np.repeat(np.asarray(touched, dtype=np.int64), n_rows),
+        "low_n": ~(n_eff >= min_n), "note": note.ravel()}
+    out = pd.DataFrame(columns, index=pd.RangeIndex(g * n_rows), columns=list(COLUMNS))
+    for i, c in enumerate(keys.columns):  # as Series: their dtype is kept, never inferred again
+        out.insert(i, c, keys[c].take(rows).reset_index(drop=True))
+    return out
 
 
 def check_common(ci: str, level: float, min_n: int, dof: str = "degf") -> None:
