@@ -1,7 +1,7 @@
 """Differences between two periods or two services, with adjusted p-values."""
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -137,7 +137,8 @@ def compare(df: pd.DataFrame, between: str, a: object, b: object, by: Sequence[s
     side_b = sides.iloc[(gb[:, None] * n_est + np.arange(n_est)).ravel()].reset_index(drop=True)
     se = np.sqrt(np.where(var_d < 1e-24, 0.0, var_d)).ravel()
     prop = side_a["interval"].isin(PROPORTION_METHODS).to_numpy() & (not f.design.given)
-    out = _differences(side_a, side_b, se, prop, by, level, "wald-design" if f.design.given else "wald-linearization")
+    out = _differences(side_a[list(by) + ["level", "code"]], _sides(side_a), _sides(side_b), se, prop, level,
+                       "wald-design" if f.design.given else "wald-linearization")
     out.insert(out.columns.get_loc("low_n"), "lonely_rule", lonely)
     return out
 
@@ -158,20 +159,29 @@ def compare_estimates(side_a: pd.DataFrame, side_b: pd.DataFrame, by: Sequence[s
     without a design (Newcombe for proportions, Wald for composites).
     """
     keys = list(by) + ["level", "code"]
-    m = side_a.merge(side_b, on=keys, suffixes=("_a", "_b"), sort=False)
-    cols = ("n", "n_eff", "estimate", "se", "interval", "index_method", "low_n")
-    a = m[keys].assign(**{c: m[f"{c}_a"].to_numpy() for c in cols})
-    b = m[keys].assign(**{c: m[f"{c}_b"].to_numpy() for c in cols})
-    se = np.hypot(a["se"].to_numpy(dtype=float), b["se"].to_numpy(dtype=float)) / 100
-    prop = a["interval"].isin(PROPORTION_METHODS).to_numpy()
-    return _differences(a, b, se, prop, by, level, "wald-linearization")
+    cols = ["n", "n_eff", "estimate", "se", "interval", "index_method", "low_n"]
+    # only the columns used take part in the merge: the same rows, less to copy
+    m = side_a[keys + cols].merge(side_b[keys + cols], on=keys, suffixes=("_a", "_b"), sort=False)
+    a, b = ({c: m[f"{c}{end}"].to_numpy() for c in cols} for end in ("_a", "_b"))
+    se = np.hypot(m["se_a"].to_numpy(dtype=float), m["se_b"].to_numpy(dtype=float)) / 100
+    prop = m["interval_a"].isin(PROPORTION_METHODS).to_numpy()
+    return _differences(m[keys], a, b, se, prop, level, "wald-linearization")
 
 
-def _differences(side_a: pd.DataFrame, side_b: pd.DataFrame, se: np.ndarray, prop: np.ndarray,
-                 by: Sequence[str], level: float, wald: str) -> pd.DataFrame:
-    """The difference table of aligned sides given the difference's standard error (fractions)."""
-    pa, pb = side_a["estimate"].to_numpy() / 100, side_b["estimate"].to_numpy() / 100
-    na, nb = side_a["n_eff"].to_numpy(), side_b["n_eff"].to_numpy()
+def _sides(side: pd.DataFrame) -> dict[str, np.ndarray]:
+    """The columns of one side of an estimate table that :func:`_differences` reads."""
+    return {c: side[c].to_numpy() for c in ("n", "n_eff", "estimate", "index_method", "low_n")}
+
+
+def _differences(keys: pd.DataFrame, side_a: Mapping[str, np.ndarray], side_b: Mapping[str, np.ndarray],
+                 se: np.ndarray, prop: np.ndarray, level: float, wald: str) -> pd.DataFrame:
+    """The difference table of aligned sides given the difference's standard error (fractions).
+
+    ``keys``: the rows' key columns (``by``, level, code); each side its
+    ``n``, ``n_eff``, ``estimate`` (%), ``index_method`` and ``low_n``.
+    """
+    pa, pb = side_a["estimate"] / 100, side_b["estimate"] / 100
+    na, nb = side_a["n_eff"], side_b["n_eff"]
     d = pa - pb
     z = critical_value(level)
     n_low, n_high = newcombe_difference(pa * na, na, pb * nb, nb, level)
@@ -189,21 +199,21 @@ def _differences(side_a: pd.DataFrame, side_b: pd.DataFrame, se: np.ndarray, pro
     # Wald interval: the score interval with n_eff stands in
     boundary = ~prop & (se == 0) & ~np.isnan(d)
     use_score = prop | boundary
-    out = side_a[list(by) + ["level", "code"]].copy()
-    out["n_a"], out["n_b"] = side_a["n"].to_numpy(), side_b["n"].to_numpy()
-    out["estimate_a"], out["estimate_b"] = 100 * pa, 100 * pb
-    out["difference"] = 100 * d
-    out["se"] = 100 * se
-    out["ci_low"] = 100 * np.where(use_score, n_low, d - z * se)
-    out["ci_high"] = 100 * np.where(use_score, n_high, d + z * se)
-    out["interval"] = np.where(prop, "newcombe", np.where(boundary, "newcombe-boundary", wald))
-    out["p_value"] = p_value
-    out["p_holm"] = holm(p_value)
-    out["p_bh"] = benjamini_hochberg(p_value)
-    out["conf_level"] = level
-    out["index_method"] = side_a["index_method"].to_numpy()
-    out["low_n"] = (side_a["low_n"] | side_b["low_n"]).to_numpy()
-    return out.reset_index(drop=True)
+    low_a, low_b = side_a["low_n"], side_b["low_n"]
+    low_n = (low_a | low_b if low_a.dtype == bool and low_b.dtype == bool
+             else (pd.Series(low_a) | pd.Series(low_b)).to_numpy())
+    out = pd.DataFrame({
+        "n_a": side_a["n"], "n_b": side_b["n"], "estimate_a": 100 * pa, "estimate_b": 100 * pb,
+        "difference": 100 * d, "se": 100 * se,
+        "ci_low": 100 * np.where(use_score, n_low, d - z * se),
+        "ci_high": 100 * np.where(use_score, n_high, d + z * se),
+        "interval": np.where(prop, "newcombe", np.where(boundary, "newcombe-boundary", wald)),
+        "p_value": p_value, "p_holm": holm(p_value), "p_bh": benjamini_hochberg(p_value),
+        "conf_level": level, "index_method": side_a["index_method"], "low_n": low_n},
+        index=pd.RangeIndex(len(keys)))
+    for i, c in enumerate(keys.columns):  # as Series: their dtype is kept
+        out.insert(i, c, keys[c].reset_index(drop=True))
+    return out
 
 
 def _domain_covariance(f: Fit, ga: np.ndarray, gb: np.ndarray) -> np.ndarray:
