@@ -59,10 +59,13 @@ def dashboard_page(o: Overview, f: Filters, comparisons: Sequence[Comparison] = 
         (r.estimate, r.ci_low, r.ci_high, int(r.n), bool(r.low_n)) if (r := by_month.get(m))
         else (float("nan"), float("nan"), float("nan"), 0, True))) for m in months_of(f.period, list(by_month))]
     services = o.services
-    pivot = []
-    for code, rows in (services.groupby("service_code", sort=True) if len(services) else ()):
-        est = {r.code: r for r in rows.itertuples(index=False)}
-        pivot.append((code, rows.service_name.iloc[0], est))
+    # one pass over the rows, grouped by code in sorted order as groupby("service_code") would
+    of_service: dict[str, list] = {}
+    for r in services.itertuples(index=False) if len(services) else ():
+        if not pd.isna(r.service_code):
+            of_service.setdefault(r.service_code, []).append(r)
+    pivot = [(code, rows[0].service_name, {r.code: r for r in rows})
+             for code, rows in sorted(of_service.items(), key=lambda item: item[0])]
     return {
         "o": o, "q": q, "names": names, "low_n_note": note, "overall_short": short,
         "headline_chart": interval_bars(points(headline, lambda r: names.get(r.code, r.code)),
