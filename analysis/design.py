@@ -112,7 +112,7 @@ def _factorized_groups(df: pd.DataFrame, by: list[str]) -> tuple[np.ndarray, pd.
         _, first, inverse = np.unique(combined, return_index=True, return_inverse=True)
         gid, size = inverse.reshape(-1).astype(np.intp), len(first)
     data = {}
-    for c, col, code, unique in zip(by, columns, codes, uniques):
+    for c, code, unique in zip(by, codes, uniques):
         # the dtype groupby's key index gives (inferred from objects, like pd.Index)
         level = pd.Index(list(unique)) if unique.dtype == object else pd.Index(unique)
         data[c] = level if first is None else level.take(code[first])

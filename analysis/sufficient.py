@@ -307,8 +307,11 @@ def _cell_moments(stats: SufficientStats, dom: SufficientStats, fine: list[str],
         cells, cell_dom, cell_h = dom, np.arange(len(dom.n)), np.zeros(len(dom.n), dtype=np.intp)
         n_h = np.array([stats.n.sum()])
     else:
-        cells = stats.regroup([*fine, *([strata] if strata not in fine else [])])
-        cell_dom, _ = group_rows(cells.keys, fine)
+        if strata in fine:  # each domain lies in one stratum: the cells are the domains
+            cells, cell_dom = dom, np.arange(len(dom.n))
+        else:
+            cells = stats.regroup([*fine, strata])
+            cell_dom, _ = group_rows(cells.keys, fine)
         cell_h, levels = pd.factorize(cells.keys[strata], sort=True)
         n_h = np.zeros(len(levels))
         np.add.at(n_h, cell_h, cells.n)

@@ -83,7 +83,7 @@ _COMPARED_COLUMNS = ["scope_code", "scope_name", "level", "code", "n", "n_eff", 
 def _family(now: pd.DataFrame, then: pd.DataFrame, scope: str, level: float, adjust: str) -> pd.DataFrame:
     # An index without responses on a side has nothing to compare; leaving it
     # out also keeps it out of the adjustment's family.
-    a, b = (t.loc[(t.scope == scope) & t.level.isin(LEVELS) & t.estimate.notna(), _COMPARED_COLUMNS]
+    a, b = (t[_COMPARED_COLUMNS][((t.scope == scope) & t.level.isin(LEVELS) & t.estimate.notna()).to_numpy()]
             for t in (now, then))
     if a.empty or b.empty:
         return pd.DataFrame()
