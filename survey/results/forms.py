@@ -107,9 +107,9 @@ def version_counts(s: Session, f: Filters) -> dict[Key, tuple[int, int]]:
         if (code, version) not in known:
             unshipped.append(qid)
             continue
-        n = selection.counts_for(s, f, qid, method)
-        if n[False] or n[True]:
-            out[(code, version)] = (n[False], n[True])
+        counted = selection.counts_for(s, f, qid, method)
+        if counted[False] or counted[True]:
+            out[(code, version)] = (counted[False], counted[True])
     if unshipped:
         rows = s.execute(select(Questionnaire.code, Questionnaire.version, Response.flagged, func.count())
                          .join(Questionnaire, Questionnaire.id == Response.questionnaire_id)

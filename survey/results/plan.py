@@ -76,10 +76,10 @@ def _marked(s: Session, qid: int, method: str, wanted: dict[int, list[Span]]) ->
         if unit_spans:
             by_spans.setdefault(tuple(unit_spans), []).append(unit)
     out: dict[int, set[date]] = {}
-    for unit_spans, units in by_spans.items():
+    for shared, units in by_spans.items():
         rows = s.execute(select(StatDay.unit_id, StatDay.day).where(
             StatDay.questionnaire_id == qid, StatDay.method == method, StatDay.unit_id.in_(units),
-            or_(*(and_(StatDay.day >= lo, StatDay.day <= hi) for lo, hi in unit_spans))))
+            or_(*(and_(StatDay.day >= lo, StatDay.day <= hi) for lo, hi in shared))))
         for unit, day in rows:
             out.setdefault(unit, set()).add(day)
     return out

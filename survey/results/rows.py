@@ -23,6 +23,7 @@ def batches(s: Session, stmt, size: int) -> Iterator[Sequence]:
         return
     compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
     driver = conn.connection.driver_connection
+    assert driver is not None  # a live connection of the session's transaction
     with driver.cursor(name=f"sipas_rows_{next(_names)}", binary=True) as cursor:
         cursor.execute(str(compiled), compiled.params)
         while part := cursor.fetchmany(size):
