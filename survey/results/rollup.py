@@ -8,11 +8,13 @@ survey/results/schedule.py), builds whatever the triggers left unmarked. A
 page view never writes; it reads the days still missing live
 (survey/results/selection.py).
 
-Every build runs in its own transaction under a per-unit lock that the
-database triggers on `response` take too
+Every build runs in its own transaction (the job's: one per unit and block
+of up to BATCH_MONTHS calendar months, `fill`) under a per-unit lock that
+the database triggers on `response` take too
 (survey/models/rollup_triggers.py): a response stored while its day is
 being built either waits for the build and then deletes its marker, or
-commits first and is seen by the build.
+commits first and is seen by the build. docs/aggregation.md has the steps
+and BENCHMARKS.md ("City of 114 communes") the cost.
 """
 from __future__ import annotations
 
@@ -40,7 +42,6 @@ log = logging.getLogger(__name__)
 # A day is stored only once it ended this long ago: a response flushed just
 # before midnight and committed just after is still read live.
 GRACE = timedelta(minutes=10)
-BATCH_DAYS = 31  # longest run of days `runs` returns (the live reads of selection.py)
 # Calendar months per build transaction: bounds its lock time and memory (the
 # responses are held compactly, ~50 bytes each, the cells of the block in float32).
 BATCH_MONTHS = 12
@@ -325,17 +326,6 @@ def first_day(s: Session, qid: int, unit_id: int) -> date | None:
     first = s.scalar(select(func.min(Response.submitted_at)).where(
         Response.unit_id == unit_id, Response.questionnaire_id == qid))
     return first.astimezone(LOCAL).date() if first else None
-
-
-def runs(days: list[date]) -> list[tuple[date, date]]:
-    """Consecutive days as (first, last) pairs, at most BATCH_DAYS long."""
-    out: list[tuple[date, date]] = []
-    for d in sorted(days):
-        if out and d == out[-1][1] + timedelta(days=1) and (d - out[-1][0]).days < BATCH_DAYS:
-            out[-1] = (out[-1][0], d)
-        else:
-            out.append((d, d))
-    return out
 
 
 def batches(days: list[date]) -> list[tuple[date, date]]:
