@@ -85,6 +85,20 @@ def _marked(s: Session, qid: int, method: str, wanted: dict[int, list[Span]]) ->
     return out
 
 
+def within(unit_column, day_column, days: dict[int, set[date]]):
+    """A WHERE clause for exactly the spans of `days` of each unit (units with the same spans share a term).
+
+    Not one range from the first day to the last: a selection's stored days
+    are the ends of the period outside its complete months, and the range
+    between them is every day cell of the year.
+    """
+    groups: dict[tuple[Span, ...], list[int]] = {}
+    for unit, unit_days in days.items():
+        groups.setdefault(tuple(spans(sorted(unit_days))), []).append(unit)
+    return or_(*(and_(unit_column.in_(units), or_(*(and_(day_column >= lo, day_column <= hi) for lo, hi in shared)))
+                 for shared, units in groups.items()))
+
+
 def plan(s: Session, qid: int, method: str, units: tuple[int, ...], first: date, last: date) -> Plan:
     """The plan of a selection of `units` over first..last for one version and index method (memoised)."""
     memo = s.info.setdefault(MEMO_KEY, {})

@@ -63,13 +63,10 @@ def _cell_filters(f: Filters, model=StatCell) -> list:
 def _stored(s: Session, f: Filters, qid: int, layout: Layout, marked: dict[int, set[date]],
             grain: tuple[str, ...]) -> Cells:
     """Cells of the marked unit-days only: a dropped marker leaves old cells that must not count."""
-    first = min(min(days) for days in marked.values())
-    last = max(max(days) for days in marked.values())
     stmt = (select(StatCell.unit_id, StatCell.service_id, StatCell.service_point_id,
                    StatCell.channel, StatCell.flagged, StatCell.day, StatCell.n, StatCell.payload)
             .where(StatCell.questionnaire_id == qid, StatCell.method == layout.method,
-                   StatCell.unit_id.in_(marked), StatCell.day >= first, StatCell.day <= last,
-                   *_cell_filters(f)))
+                   plans.within(StatCell.unit_id, StatCell.day, marked), *_cell_filters(f)))
     wanted = np.array([u * _DAY_KEY + d.toordinal() for u, days in marked.items() for d in days], dtype=np.int64)
 
     def cells(cols: list) -> Cells:
@@ -144,12 +141,9 @@ def counts_for(s: Session, f: Filters, qid: int, method: str) -> dict[bool, int]
     for model, column, wanted in ((StatMonthCell, StatMonthCell.month, p.months), (StatCell, StatCell.day, p.days)):
         if not wanted:
             continue
-        lo = min(min(v) for v in wanted.values())
-        hi = max(max(v) for v in wanted.values())
         rows = s.execute(select(model.unit_id, column, model.flagged, func.sum(model.n))
                          .where(model.questionnaire_id == qid, model.method == method,
-                                model.unit_id.in_(list(wanted)), column >= lo, column <= hi,
-                                *_cell_filters(f, model))
+                                plans.within(model.unit_id, column, wanted), *_cell_filters(f, model))
                          .group_by(model.unit_id, column, model.flagged))
         for unit, day, flagged, n in rows:
             if day in wanted.get(unit, ()):
