@@ -22,7 +22,18 @@ class _Gunicorn(BaseApplication):
         # Each worker builds its own app (and database pool) after the fork.
         from survey import create_app
 
-        return create_app()
+        app = create_app()
+        minutes = app.config["SIPAS_ROLLUP_EVERY_MINUTES"]
+        if minutes:
+            # In the worker, after the fork: a master that had opened the
+            # SQLite file would hand its children SQLite's per-process lock
+            # state, and every worker's write then answered "database is
+            # locked". Each worker runs the job; a second run finds the days
+            # built and skips them (each unit's build takes the unit's lock).
+            from survey.results import schedule
+
+            schedule.start(app, minutes * 60)
+        return app
 
 
 @click.command("serve")
@@ -36,12 +47,6 @@ def serve(host: str, port: int | None, workers: int, threads: int) -> None:
     port = port or current_app.config["PORT"]
     minutes = current_app.config["SIPAS_ROLLUP_EVERY_MINUTES"]
     if minutes:
-        # In this (gunicorn master) process, with its own app: forked workers
-        # never inherit the thread, so the job runs once per machine.
-        from survey import create_app
-        from survey.results import schedule
-
-        schedule.start(create_app(), minutes * 60)
         click.echo(f"Rollup of past days every {minutes} min (SIPAS_ROLLUP_EVERY_MINUTES)")
     click.echo(f"Serving on http://{host}:{port}/ (Ctrl+C to stop)")
     click.echo(describe_base_url())
